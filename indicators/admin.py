@@ -1,0 +1,292 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from indicators.definitions import DefinitionError, record_first_version, revise_definition
+from indicators.models import (
+    Baseline,
+    Indicator,
+    IndicatorSet,
+    IndicatorVersion,
+    Period,
+    ReportingCycle,
+    Target,
+    Value,
+    ValueRevision,
+)
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["label", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    search_fields = ["label", "code"]
+    ordering = ["-starts_on"]
+
+    def has_add_permission(self, request):
+        # Periods are generated from the calendar, never typed in.
+        return False
+
+
+@admin.register(IndicatorSet)
+class IndicatorSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+
+
+class IndicatorForm(forms.ModelForm):
+    change_effective_from = forms.DateField(
+        required=False,
+        label="Changed definition takes effect from",
+        help_text="Needed when you change the definition: the old version is kept",
+    )
+    change_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for the change",
+    )
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and any(n in self.changed_data for n in Indicator.VERSIONED_FIELDS):
+            if not cleaned.get("change_effective_from"):
+                self.add_error("change_effective_from", "Say when the changed definition applies")
+            if not (cleaned.get("change_reason") or "").strip():
+                self.add_error("change_reason", "Give a reason for changing the definition")
+        return cleaned
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ["period", "value", "lower", "upper", "tolerance_percent", "rationale"]
+    autocomplete_fields = ["period"]
+    extra = 0
+
+
+class VersionInline(admin.TabularInline):
+    model = IndicatorVersion
+    fields = [
+        "number",
+        "effective_from",
+        "title",
+        "unit",
+        "precision",
+        "polarity",
+        "change_reason",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    form = IndicatorForm
+    list_display = ["code", "title", "owner", "frequency", "polarity", "lifecycle", "version"]
+    list_filter = ["lifecycle", "frequency", "polarity", "sets", "owner__parent"]
+    search_fields = ["code", "title"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner", "responsible_officer", "spc_baseline_start", "spc_baseline_end"]
+    filter_horizontal = ["outcomes", "committees", "sets", "principles"]
+    readonly_fields = ["version"]
+    inlines = [TargetInline, VersionInline]
+    fieldsets = [
+        (None, {"fields": ["code", "title", "lifecycle", "version", "effective_from"]}),
+        (
+            "Definition",
+            {
+                "fields": [
+                    "definition",
+                    "purpose",
+                    "calculation",
+                    "numerator_label",
+                    "denominator_label",
+                    "source",
+                ]
+            },
+        ),
+        (
+            "How it is judged",
+            {
+                "fields": [
+                    "unit",
+                    "precision",
+                    "polarity",
+                    "indicator_type",
+                    "frequency",
+                    "aggregation",
+                    "comparison",
+                    "is_seasonal",
+                    "tolerance_percent",
+                    "tolerance_absolute",
+                    "spc_baseline_start",
+                    "spc_baseline_end",
+                ]
+            },
+        ),
+        (
+            "Ownership and the golden thread",
+            {
+                "fields": [
+                    "owner",
+                    "responsible_officer",
+                    "outcomes",
+                    "committees",
+                    "sets",
+                    "principles",
+                ]
+            },
+        ),
+        ("Changing the definition", {"fields": ["change_effective_from", "change_reason"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            record_first_version(indicator=obj, by=request.user)
+            return
+        versioned = {
+            n: form.cleaned_data[n] for n in Indicator.VERSIONED_FIELDS if n in form.changed_data
+        }
+        # Save the non-definition fields as usual, then the definition as a new version.
+        stored = Indicator.objects.get(pk=obj.pk)
+        for name in versioned:
+            setattr(obj, name, getattr(stored, name))
+        obj.effective_from = stored.effective_from
+        super().save_model(request, obj, form, change)
+        if versioned:
+            try:
+                revise_definition(
+                    indicator=obj,
+                    changes=versioned,
+                    effective_from=form.cleaned_data["change_effective_from"]
+                    or timezone.localdate(),
+                    reason=form.cleaned_data["change_reason"],
+                    by=request.user,
+                )
+            except DefinitionError as error:
+                raise ValidationError(str(error)) from error
+
+
+@admin.register(IndicatorVersion)
+class IndicatorVersionAdmin(admin.ModelAdmin):
+    """Versions are a kept record: readable here, changed only through the indicator."""
+
+    list_display = ["indicator", "number", "effective_from", "recorded_by", "recorded_at"]
+    list_select_related = ["indicator", "recorded_by"]
+    search_fields = ["indicator__code", "indicator__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "period", "value", "lower", "upper", "tolerance_percent"]
+    list_filter = ["period__kind"]
+    search_fields = ["indicator__code", "indicator__title"]
+    list_select_related = ["indicator", "period"]
+    autocomplete_fields = ["indicator", "period"]
+
+
+@admin.register(Baseline)
+class BaselineAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "period", "value", "is_from_now"]
+    list_select_related = ["indicator", "period"]
+    autocomplete_fields = ["indicator", "period"]
+
+
+@admin.register(ReportingCycle)
+class ReportingCycleAdmin(admin.ModelAdmin):
+    list_display = ["period", "state", "opens_on", "data_entry_deadline", "signoff_deadline"]
+    list_filter = ["state", "period__kind"]
+    list_select_related = ["period"]
+    autocomplete_fields = ["period"]
+    filter_horizontal = ["meetings"]
+
+
+class RevisionInline(admin.TabularInline):
+    model = ValueRevision
+    fields = ["number", "action", "changed_by", "changed_at", "reason", "before", "after"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Value)
+class ValueAdmin(admin.ModelAdmin):
+    """Figures are changed through the sign-off workflow; the admin shows them and their history."""
+
+    list_display = ["indicator", "period", "figure", "state", "data_quality", "updated_at"]
+    list_filter = ["state", "data_quality", "period__kind"]
+    search_fields = ["indicator__code", "indicator__title"]
+    list_select_related = ["indicator", "period"]
+    autocomplete_fields = ["indicator", "period"]
+    readonly_fields = [
+        "state",
+        "lock_version",
+        "entered_by",
+        "entered_at",
+        "updated_at",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "published_at",
+    ]
+    inlines = [RevisionInline]
+
+    def save_model(self, request, obj, form, change):
+        from indicators.workflow import ENTRY_FIELDS, record_value, revise_value
+
+        entries = {name: form.cleaned_data[name] for name in ENTRY_FIELDS}
+        if change and obj.is_signed_off:
+            revise_value(
+                value=obj,
+                entries=entries,
+                by=request.user,
+                reason="Corrected in the administration site",
+            )
+        else:
+            saved = record_value(
+                indicator=form.cleaned_data["indicator"],
+                period=form.cleaned_data["period"],
+                entries=entries,
+                by=request.user,
+            )
+            obj.pk = saved.pk
+
+
+@admin.register(ValueRevision)
+class ValueRevisionAdmin(admin.ModelAdmin):
+    list_display = ["value", "number", "action", "changed_by", "changed_at"]
+    list_filter = ["action"]
+    list_select_related = ["value__indicator", "value__period", "changed_by"]
+    search_fields = ["value__indicator__code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

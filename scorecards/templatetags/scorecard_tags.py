@@ -1,0 +1,67 @@
+"""Presentation of status readings: GOV.UK tag colours, always beside the words."""
+
+from django import template
+
+from status.direction import Direction
+from status.rag import Rag
+from status.spc import Assurance, Variation
+
+register = template.Library()
+
+RAG_TAG = {
+    Rag.green: "govuk-tag--green",
+    Rag.amber: "govuk-tag--yellow",
+    Rag.red: "govuk-tag--red",
+    Rag.data_only: "govuk-tag--grey",
+    Rag.pending: "",
+    Rag.missing: "govuk-tag--purple",
+}
+
+DIRECTION_TAG = {
+    Direction.improving: "govuk-tag--green",
+    Direction.worsening: "govuk-tag--red",
+}
+
+VARIATION_TAG = {
+    Variation.improving_high: "",
+    Variation.improving_low: "",
+    Variation.concerning_high: "govuk-tag--orange",
+    Variation.concerning_low: "govuk-tag--orange",
+    Variation.special_cause_high: "govuk-tag--purple",
+    Variation.special_cause_low: "govuk-tag--purple",
+}
+
+ASSURANCE_TAG = {
+    Assurance.consistently_passes: "",
+    Assurance.consistently_fails: "govuk-tag--orange",
+}
+
+
+@register.filter
+def rag_tag(rag: Rag) -> str:
+    return RAG_TAG.get(rag, "govuk-tag--grey")
+
+
+@register.filter
+def direction_tag(direction: Direction) -> str:
+    return DIRECTION_TAG.get(direction, "govuk-tag--grey")
+
+
+@register.filter
+def variation_tag(variation: Variation) -> str:
+    return VARIATION_TAG.get(variation, "govuk-tag--grey")
+
+
+@register.filter
+def assurance_tag(assurance: Assurance) -> str:
+    return ASSURANCE_TAG.get(assurance, "govuk-tag--grey")
+
+
+@register.filter
+def percent(share) -> str:
+    """A share (0–1) as a whole percentage, or an explanation when there is none."""
+    if share is None:
+        return "no indicators with a target"
+    from status.numbers import round_half_up
+
+    return f"{round_half_up(share * 100, 0)}%"

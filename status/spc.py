@@ -1,0 +1,340 @@
+"""Statistical process control: the XmR chart and its readings (NHS "Making Data Count").
+
+Points are compared at full stored precision. Limits are worked out exactly (as fractions) so
+that "outside" and "beyond" are strict even where a limit has no finite decimal form; the
+chart reports them as Decimals.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Context, Decimal
+from fractions import Fraction
+from itertools import pairwise
+
+from .choices import LabelledChoice
+from .polarity import Polarity
+
+MINIMUM_POINTS = 12
+LIMIT_FACTOR = Fraction("2.66")
+SCREENING_FACTOR = Fraction("3.267")
+SHIFT_POINTS = 7
+TREND_POINTS = 6
+RULE_PRECEDENCE = (1, 2, 4, 3)  # STATUS-RULES: where rules disagree, 1, then 2, then 4, then 3
+
+_REPORTING = Context(prec=28)
+
+
+class Side(LabelledChoice):
+    high = "high", "High"
+    low = "low", "Low"
+
+
+class Variation(LabelledChoice):
+    common_cause = "common_cause", "Common cause"
+    improving_high = "improving_high", "Special cause \u2013 improving (high)"
+    improving_low = "improving_low", "Special cause \u2013 improving (low)"
+    concerning_high = "concerning_high", "Special cause \u2013 concerning (high)"
+    concerning_low = "concerning_low", "Special cause \u2013 concerning (low)"
+    special_cause_high = "special_cause_high", "Special cause \u2013 high"
+    special_cause_low = "special_cause_low", "Special cause \u2013 low"
+    not_enough_data = "not_enough_data", "Not enough data"
+
+
+class Assurance(LabelledChoice):
+    consistently_passes = "consistently_passes", "Consistently passes target"
+    consistently_fails = "consistently_fails", "Consistently fails target"
+    hit_and_miss = "hit_and_miss", "Hit and miss"
+    no_target = "no_target", "No target"
+    not_enough_data = "not_enough_data", "Not enough data"
+
+
+@dataclass(frozen=True)
+class XmrPoint:
+    index: int
+    value: Decimal
+    rule1: bool  # outside the process limits
+    rule2: bool  # in a shift of 7+ points on one side of the centre line
+    rule3: bool  # in a trend of 6+ points each higher (or each lower) than the one before
+    rule4: bool  # beyond a 2-sigma line, with another of three consecutive points
+    centre_side: Side | None  # None on the centre line
+    trend_side: Side | None  # direction of the trend run (rule 3), if any
+
+    @property
+    def special_cause(self) -> bool:
+        return self.rule1 or self.rule2 or self.rule3 or self.rule4
+
+    @property
+    def deciding_rule(self) -> int | None:
+        flags = {1: self.rule1, 2: self.rule2, 3: self.rule3, 4: self.rule4}
+        return next((rule for rule in RULE_PRECEDENCE if flags[rule]), None)
+
+    @property
+    def side(self) -> Side | None:
+        """High or low for a special-cause point: the trend's direction when rule 3 decides,
+        otherwise the side of the centre line."""
+        rule = self.deciding_rule
+        if rule is None:
+            return None
+        return self.trend_side if rule == 3 else self.centre_side
+
+
+@dataclass(frozen=True)
+class ExactLimits:
+    """Centre line and MR̄ as exact fractions; every limit derives from them."""
+
+    centre: Fraction
+    mr_bar: Fraction
+
+    @property
+    def process_width(self) -> Fraction:
+        return LIMIT_FACTOR * self.mr_bar
+
+    @property
+    def upper(self) -> Fraction:
+        return self.centre + self.process_width
+
+    @property
+    def lower(self) -> Fraction:
+        return self.centre - self.process_width
+
+    @property
+    def upper_two_sigma(self) -> Fraction:
+        return self.centre + self.process_width * 2 / 3
+
+    @property
+    def lower_two_sigma(self) -> Fraction:
+        return self.centre - self.process_width * 2 / 3
+
+
+@dataclass(frozen=True)
+class XmrChart:
+    points: tuple[XmrPoint, ...]
+    baseline: tuple[int, int]  # first and last index (inclusive) that set centre and MR̄
+    moving_ranges: tuple[Decimal, ...]  # MR_i = |x_i - x_(i-1)| for i = 1 … n-1
+    screened_out: tuple[int, ...]  # indexes i whose MR_i was left out of MR̄
+    centre: Decimal
+    mr_bar: Decimal
+    upper_process_limit: Decimal
+    lower_process_limit: Decimal
+    upper_two_sigma: Decimal
+    lower_two_sigma: Decimal
+    exact: ExactLimits = field(repr=False)  # what points and targets are compared with
+
+    @property
+    def values(self) -> tuple[Decimal, ...]:
+        return tuple(point.value for point in self.points)
+
+    @property
+    def latest(self) -> XmrPoint:
+        return self.points[-1]
+
+
+def _to_decimal(number: Fraction) -> Decimal:
+    return _REPORTING.divide(Decimal(number.numerator), Decimal(number.denominator))
+
+
+def _mean(numbers: Sequence[Fraction]) -> Fraction:
+    return sum(numbers, Fraction(0)) / len(numbers)
+
+
+def _baseline_limits(block: Sequence[Fraction], offset: int) -> tuple[ExactLimits, tuple[int, ...]]:
+    ranges = [abs(after - before) for before, after in pairwise(block)]
+    first_mr_bar = _mean(ranges)
+    # STATUS-RULES: screening is strict (> 3.267 x MR̄) and one pass only.
+    cut_off = SCREENING_FACTOR * first_mr_bar
+    screened = [i for i, mr in enumerate(ranges) if mr > cut_off]
+    kept = [mr for mr in ranges if not mr > cut_off]
+    limits = ExactLimits(centre=_mean(block), mr_bar=_mean(kept))
+    return limits, tuple(offset + i + 1 for i in screened)
+
+
+def _runs(keys: Sequence[Side | None]) -> list[tuple[int, int, Side]]:
+    """Maximal runs of equal, non-None keys as (first index, last index, key)."""
+    runs: list[tuple[int, int, Side]] = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            if keys[start] is not None:
+                runs.append((start, i - 1, keys[start]))
+            start = i
+    return runs
+
+
+def _centre_sides(values: Sequence[Fraction], centre: Fraction) -> list[Side | None]:
+    return [Side.high if x > centre else Side.low if x < centre else None for x in values]
+
+
+def _shift_flags(centre_sides: Sequence[Side | None]) -> list[bool]:
+    flags = [False] * len(centre_sides)
+    for first, last, _side in _runs(centre_sides):
+        if last - first + 1 >= SHIFT_POINTS:
+            flags[first : last + 1] = [True] * (last - first + 1)
+    return flags
+
+
+def _trend_sides(values: Sequence[Fraction]) -> list[Side | None]:
+    """Each point's trend direction (rule 3); None if it is in no trend."""
+    steps = [
+        Side.high if after > before else Side.low if after < before else None
+        for before, after in pairwise(values)
+    ]
+    sides: list[Side | None] = [None] * len(values)
+    for first, last, side in _runs(steps):
+        # Steps first … last join points first … last + 1.
+        if last - first + 2 >= TREND_POINTS:
+            for i in range(first, last + 2):
+                # A turning point ends one trend and starts another: the earlier run decides.
+                sides[i] = sides[i] or side
+    return sides
+
+
+def _two_of_three_flags(values: Sequence[Fraction], limits: ExactLimits) -> list[bool]:
+    flags = [False] * len(values)
+    upper_line, lower_line = limits.upper_two_sigma, limits.lower_two_sigma
+    beyond_sides = ([x > upper_line for x in values], [x < lower_line for x in values])
+    for beyond in beyond_sides:
+        for start in range(len(values) - 2):
+            hits = [i for i in range(start, start + 3) if beyond[i]]
+            if len(hits) >= 2:
+                for i in hits:
+                    flags[i] = True
+    return flags
+
+
+def _check_baseline(baseline: tuple[int, int] | None, count: int) -> tuple[int, int]:
+    if baseline is None:
+        return 0, count - 1
+    first, last = baseline
+    if not 0 <= first < last < count:
+        raise ValueError(f"baseline {baseline} must be two or more points within the series")
+    return first, last
+
+
+def xmr(values: Sequence[Decimal], baseline: tuple[int, int] | None = None) -> XmrChart | None:
+    """The XmR chart of a series, or None with fewer than 12 points.
+
+    ``values`` are the consecutive periods that have values, earliest first. ``baseline`` is
+    the first and last index (inclusive) of the block that sets the centre line and MR̄; its
+    limits apply to every point.
+    """
+    if any(value is None for value in values):
+        raise ValueError("the series holds only the periods that have values")
+    if len(values) < MINIMUM_POINTS:
+        return None
+    first, last = _check_baseline(baseline, len(values))
+    exact = [Fraction(value) for value in values]
+    limits, screened_out = _baseline_limits(exact[first : last + 1], first)
+
+    centre_sides = _centre_sides(exact, limits.centre)
+    shifts = _shift_flags(centre_sides)
+    trend_sides = _trend_sides(exact)
+    two_of_three = _two_of_three_flags(exact, limits)
+    upper, lower = limits.upper, limits.lower
+    points = tuple(
+        XmrPoint(
+            index=i,
+            value=value,
+            rule1=exact[i] > upper or exact[i] < lower,
+            rule2=shifts[i],
+            rule3=trend_sides[i] is not None,
+            rule4=two_of_three[i],
+            centre_side=centre_sides[i],
+            trend_side=trend_sides[i],
+        )
+        for i, value in enumerate(values)
+    )
+    return XmrChart(
+        points=points,
+        baseline=(first, last),
+        moving_ranges=tuple(abs(after - before) for before, after in pairwise(values)),
+        screened_out=screened_out,
+        centre=_to_decimal(limits.centre),
+        mr_bar=_to_decimal(limits.mr_bar),
+        upper_process_limit=_to_decimal(limits.upper),
+        lower_process_limit=_to_decimal(limits.lower),
+        upper_two_sigma=_to_decimal(limits.upper_two_sigma),
+        lower_two_sigma=_to_decimal(limits.lower_two_sigma),
+        exact=limits,
+    )
+
+
+def variation(chart: XmrChart | None, polarity: Polarity) -> Variation:
+    """The variation reading of the latest point."""
+    if chart is None:
+        return Variation.not_enough_data
+    side = chart.latest.side
+    if side is None:
+        return Variation.common_cause
+    polarity = Polarity(polarity)
+    if polarity is Polarity.higher_is_better:
+        return Variation.improving_high if side is Side.high else Variation.concerning_low
+    if polarity is Polarity.lower_is_better:
+        return Variation.concerning_high if side is Side.high else Variation.improving_low
+    # STATUS-RULES: neither (and in range) read special cause high/low, with no judgement.
+    return Variation.special_cause_high if side is Side.high else Variation.special_cause_low
+
+
+def assurance(
+    chart: XmrChart | None,
+    polarity: Polarity,
+    target: Decimal | None = None,
+    lower: Decimal | None = None,
+    upper: Decimal | None = None,
+) -> Assurance:
+    """Whether the process limits say the target will consistently be met, missed, or not."""
+    polarity = Polarity(polarity)
+    if polarity is Polarity.in_range:
+        return _range_assurance(chart, lower, upper)
+    if polarity is Polarity.neither or target is None:
+        return Assurance.no_target
+    if chart is None:
+        return Assurance.not_enough_data
+    # STATUS-RULES: targets are compared exactly with the limits.
+    goal, low_limit, high_limit = Fraction(target), chart.exact.lower, chart.exact.upper
+    if polarity is Polarity.higher_is_better:
+        passes, fails = low_limit >= goal, high_limit < goal
+    else:
+        passes, fails = high_limit <= goal, low_limit > goal
+    if passes:
+        return Assurance.consistently_passes
+    return Assurance.consistently_fails if fails else Assurance.hit_and_miss
+
+
+def _range_assurance(
+    chart: XmrChart | None, lower: Decimal | None, upper: Decimal | None
+) -> Assurance:
+    if lower is None or upper is None:
+        return Assurance.no_target
+    if chart is None:
+        return Assurance.not_enough_data
+    bottom, top = Fraction(lower), Fraction(upper)
+    low_limit, high_limit = chart.exact.lower, chart.exact.upper
+    if bottom <= low_limit and high_limit <= top:
+        return Assurance.consistently_passes
+    if high_limit < bottom or low_limit > top:
+        return Assurance.consistently_fails
+    return Assurance.hit_and_miss
+
+
+@dataclass(frozen=True)
+class SpcReading:
+    chart: XmrChart | None
+    variation: Variation
+    assurance: Assurance
+
+
+def spc_reading(
+    values: Sequence[Decimal],
+    polarity: Polarity,
+    target: Decimal | None = None,
+    lower: Decimal | None = None,
+    upper: Decimal | None = None,
+    baseline: tuple[int, int] | None = None,
+) -> SpcReading:
+    """The chart, variation and assurance of a series in one call."""
+    chart = xmr(values, baseline)
+    return SpcReading(
+        chart=chart,
+        variation=variation(chart, polarity),
+        assurance=assurance(chart, polarity, target, lower, upper),
+    )

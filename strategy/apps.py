@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StrategyConfig(AppConfig):
+    name = "strategy"
+    verbose_name = "Strategy, committees and meetings"
