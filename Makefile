@@ -19,7 +19,7 @@ PYTHON_FOR_VENV := $(shell \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install run serve demo test test-fast lint fmt bench clean-db
+.PHONY: help venv install run demo test lint fmt bench clean-db
 
 help:
 	@echo "make run    set up and serve the demo council on http://$(HOST):$(PORT)"
@@ -63,7 +63,7 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(STAMP)
-	$(PY) -m pytest bench -p no:randomly -q -s $(PYTEST_ARGS)
+	$(PY) -m pytest bench -o python_files="bench_*.py" -q -s $(PYTEST_ARGS)
 
 clean-db:
 	rm -f var/golden-thread.sqlite3 var/golden-thread.sqlite3-wal var/golden-thread.sqlite3-shm

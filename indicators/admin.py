@@ -15,6 +15,7 @@ from indicators.models import (
     Value,
     ValueRevision,
 )
+from indicators.workflow import ENTRY_FIELDS, record_value, revise_value
 
 
 @admin.register(Period)
@@ -231,6 +232,27 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+class ValueForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for the change",
+        help_text="Needed to change a signed-off figure: it goes back for sign-off",
+    )
+
+    class Meta:
+        model = Value
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in self.changed_data if name != "change_reason"]
+        revising = self.instance.pk and self.instance.is_signed_off and changed
+        if revising and not (cleaned.get("change_reason") or "").strip():
+            self.add_error("change_reason", "Give a reason for changing a signed-off figure")
+        return cleaned
+
+
 @admin.register(Value)
 class ValueAdmin(admin.ModelAdmin):
     """Figures are changed through the sign-off workflow; the admin shows them and their history."""
@@ -253,17 +275,16 @@ class ValueAdmin(admin.ModelAdmin):
         "published_at",
     ]
     inlines = [RevisionInline]
+    form = ValueForm
 
     def save_model(self, request, obj, form, change):
-        from indicators.workflow import ENTRY_FIELDS, record_value, revise_value
-
         entries = {name: form.cleaned_data[name] for name in ENTRY_FIELDS}
         if change and obj.is_signed_off:
             revise_value(
                 value=obj,
                 entries=entries,
                 by=request.user,
-                reason="Corrected in the administration site",
+                reason=form.cleaned_data["change_reason"],
             )
         else:
             saved = record_value(
@@ -271,6 +292,7 @@ class ValueAdmin(admin.ModelAdmin):
                 period=form.cleaned_data["period"],
                 entries=entries,
                 by=request.user,
+                reason=form.cleaned_data["change_reason"],
             )
             obj.pk = saved.pk
 

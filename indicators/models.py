@@ -20,7 +20,8 @@ class Period(models.Model):
     """A reporting period, generated from the calendar (never typed in)."""
 
     kind = models.CharField(max_length=20, choices=PeriodKind.choices())
-    code = models.CharField(max_length=20, unique=True, help_text="e.g. 2024-25-Q1")
+    # Unique only within a kind: October 2009 and the year 2009/10 are both "2009-10".
+    code = models.CharField(max_length=20, help_text="e.g. 2024-25-Q1")
     label = models.CharField(max_length=40, help_text="e.g. Q1 2024/25")
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -36,7 +37,8 @@ class Period(models.Model):
     class Meta:
         ordering = ["starts_on", "-ends_on"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "starts_on"], name="one_period_per_kind_start")
+            models.UniqueConstraint(fields=["kind", "starts_on"], name="one_period_per_kind_start"),
+            models.UniqueConstraint(fields=["kind", "code"], name="one_period_per_kind_code"),
         ]
 
     def __str__(self) -> str:

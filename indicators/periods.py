@@ -12,14 +12,14 @@ def ensure_periods(*, first_year: int, last_year: int) -> int:
 
     Also the calendar and academic years starting in those years. Returns how many were new.
     """
-    existing = set(Period.objects.values_list("code", flat=True))
+    existing = set(Period.objects.values_list("kind", "code"))
     created = 0
     for year in range(first_year, last_year + 1):
         fy_span = rules.financial_year(year)
         fy, made = Period.objects.get_or_create(
+            kind=fy_span.kind,
             code=fy_span.code,
             defaults={
-                "kind": fy_span.kind,
                 "label": fy_span.label,
                 "starts_on": fy_span.start,
                 "ends_on": fy_span.end,
@@ -37,10 +37,10 @@ def ensure_periods(*, first_year: int, last_year: int) -> int:
                 financial_year=fy,
             )
             for span in in_year
-            if span.code not in existing
+            if (span.kind, span.code) not in existing
         ]
         for span in (rules.calendar_year(year), rules.academic_year(year)):
-            if span.code not in existing:
+            if (span.kind, span.code) not in existing:
                 new.append(
                     Period(
                         kind=span.kind,

@@ -66,7 +66,7 @@ class _Calendar:
     """All periods up to the scorecard's end, indexed by kind and code."""
 
     def __init__(self, periods: list[Period]):
-        self.by_code = {p.code: p for p in periods}
+        self.by_code = {(p.kind, p.code): p for p in periods}
         self.by_kind: dict[str, list[Period]] = defaultdict(list)
         for p in sorted(periods, key=lambda p: p.starts_on):
             self.by_kind[p.kind].append(p)
@@ -92,7 +92,7 @@ class _Calendar:
             other = period_rules.same_period_last_year(rules_span)
         else:
             other = period_rules.previous_period(rules_span)
-        return self.by_code.get(other.code)
+        return self.by_code.get((other.kind, other.code))
 
 
 def _tolerance(target: Target | None, definition, council: Council) -> Tolerance:
