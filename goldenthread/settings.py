@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "organisation",
     "strategy",
     "indicators",
+    "returns",
     "scorecards",
     "demo",
 ]
@@ -171,6 +172,8 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "performance@example.gov.uk")
+# Links in emails (reminders) are absolute: the address people reach the site at.
+GOLDEN_THREAD_BASE_URL = env_str("GOLDEN_THREAD_BASE_URL", "http://127.0.0.1:8000")
 
 # Content Security Policy: everything is served from our own origin; no inline script
 # except the GOV.UK Frontend initialiser, which carries a nonce.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("scorecards/", include("scorecards.urls")),
+    path("returns/", include("returns.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,7 +3,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from indicators.definitions import DefinitionError, record_first_version, revise_definition
+from indicators.definitions import (
+    EFFECTIVE_FROM_BEFORE_CURRENT,
+    DefinitionError,
+    record_first_version,
+    revise_definition,
+)
 from indicators.models import (
     Baseline,
     Indicator,
@@ -58,6 +63,12 @@ class IndicatorForm(forms.ModelForm):
                 self.add_error("change_effective_from", "Say when the changed definition applies")
             if not (cleaned.get("change_reason") or "").strip():
                 self.add_error("change_reason", "Give a reason for changing the definition")
+            effective = cleaned.get("change_effective_from")
+            if effective and effective < self.instance.effective_from:
+                current = self.instance.effective_from
+                self.add_error(
+                    "change_effective_from", EFFECTIVE_FROM_BEFORE_CURRENT.format(current=current)
+                )
         return cleaned
 
 
@@ -129,6 +140,8 @@ class IndicatorAdmin(admin.ModelAdmin):
                     "is_seasonal",
                     "tolerance_percent",
                     "tolerance_absolute",
+                    "minimum_value",
+                    "maximum_value",
                     "spc_baseline_start",
                     "spc_baseline_end",
                 ]

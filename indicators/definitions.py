@@ -12,7 +12,7 @@ class DefinitionError(ValueError):
 
 
 EFFECTIVE_FROM_BEFORE_CURRENT = (
-    "The new definition must take effect on or after {current:%d %B %Y}, "
+    "The new definition must take effect on or after {current:%-d %B %Y}, "
     "when the current version took effect"
 )
 REASON_REQUIRED = "Give a reason for changing the definition"

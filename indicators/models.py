@@ -132,6 +132,19 @@ class Definition(models.Model):
         **DECIMAL, null=True, blank=True, help_text="Amber band as an amount (overrides %)"
     )
 
+    minimum_value = models.DecimalField(
+        **DECIMAL,
+        null=True,
+        blank=True,
+        help_text="Lowest figure that can be right (percentages: 0 unless set)",
+    )
+    maximum_value = models.DecimalField(
+        **DECIMAL,
+        null=True,
+        blank=True,
+        help_text="Highest figure that can be right (percentages: 100 unless set)",
+    )
+
     VERSIONED_FIELDS = (
         "title",
         "definition",
@@ -149,6 +162,8 @@ class Definition(models.Model):
         "comparison",
         "tolerance_percent",
         "tolerance_absolute",
+        "minimum_value",
+        "maximum_value",
     )
 
     class Meta:
@@ -298,6 +313,14 @@ class ReportingCycle(models.Model):
     signoff_deadline = models.DateField()
     state = models.CharField(max_length=10, choices=CycleState.choices, default=CycleState.PLANNED)
     meetings = models.ManyToManyField("strategy.Meeting", blank=True, related_name="cycles")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["period__starts_on"]
@@ -396,7 +419,10 @@ class Value(models.Model):
         out = {}
         for name in self.TRACKED_FIELDS:
             field_value = getattr(self, name)
-            out[name] = str(field_value) if isinstance(field_value, Decimal) else field_value
+            # Normalised, so 41.5 as typed and 41.500000 as stored read the same.
+            if isinstance(field_value, Decimal):
+                field_value = format(field_value.normalize(), "f")
+            out[name] = field_value
         return out
 
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from indicators.models import (
     Baseline,
+    CycleState,
     Indicator,
     Period,
+    ReportingCycle,
     RevisionAction,
     Value,
     ValueRevision,
@@ -38,6 +40,10 @@ CANNOT_SUBMIT = "Only a draft or returned figure can be submitted"
 CANNOT_DECIDE = "Only a submitted figure can be signed off or returned"
 OWN_SUBMISSION = "You cannot sign off a figure you submitted"
 NOT_SIGNED_OFF = "Only a signed-off figure can be revised"
+CYCLE_CLOSED = (
+    "The reporting cycle for {period} is closed, so its figures are locked. "
+    "Ask the performance team to reopen it"
+)
 
 EDITABLE_STATES = (ValueState.DRAFT, ValueState.RETURNED)
 ENTRY_FIELDS = (
@@ -66,8 +72,15 @@ def _write_revision(value: Value, *, action, before, by, reason: str, at) -> Val
     )
 
 
+def _check_open(period: Period) -> None:
+    """A closed reporting cycle locks its period's figures."""
+    if ReportingCycle.objects.filter(period=period, state=CycleState.CLOSED).exists():
+        raise WorkflowError(CYCLE_CLOSED.format(period=period.label))
+
+
 def _locked(value: Value, expected_version: int | None) -> Value:
-    current = Value.objects.select_for_update().get(pk=value.pk)
+    current = Value.objects.select_for_update().select_related("period").get(pk=value.pk)
+    _check_open(current.period)
     if expected_version is not None and current.lock_version != expected_version:
         raise StaleValueError(STALE)
     return current
@@ -96,6 +109,7 @@ def record_value(
     reason: str = "",
 ) -> Value:
     """Create or edit the draft figure for an indicator and period."""
+    _check_open(period)
     now = timezone.now()
     existing = Value.objects.filter(indicator=indicator, period=period).first()
     if existing is None:

@@ -107,9 +107,18 @@ def _tolerance(target: Target | None, definition, council: Council) -> Tolerance
 
 
 def read_indicators(
-    indicators: list[Indicator], span: Period, *, today: date, council: Council
+    indicators: list[Indicator],
+    span: Period,
+    *,
+    today: date,
+    council: Council,
+    proposed: dict[int, Decimal | None] | None = None,
 ) -> dict[int, Reading]:
-    """Readings for `indicators` for the scorecard period `span` (five queries)."""
+    """Readings for `indicators` for the scorecard period `span` (five queries).
+
+    `proposed` maps indicator ids to figures an officer is entering for `span` itself: the
+    readings then say what status those figures would get once signed off.
+    """
     ids = [i.pk for i in indicators]
     calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
     figures: dict[tuple[int, int], Decimal] = {}
@@ -120,6 +129,10 @@ def read_indicators(
         values[value.indicator_id, value.period_id] = value
         if value.figure is not None:
             figures[value.indicator_id, value.period_id] = value.figure
+    for indicator_id, figure in (proposed or {}).items():
+        figures.pop((indicator_id, span.pk), None)
+        if figure is not None:
+            figures[indicator_id, span.pk] = figure
     # Annual targets live on financial years, which may end after the span.
     targets = {
         (t.indicator_id, t.period_id): t

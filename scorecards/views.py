@@ -23,5 +23,5 @@ def organisation_scorecard_page(request):
     return render(
         request,
         "scorecards/organisation.html",
-        {"scorecard": scorecard, "quarters": quarters, "nav_current": "scorecard"},
+        {"scorecard": scorecard, "quarters": quarters, "nav_current": "scorecards"},
     )

@@ -1,8 +1,11 @@
 """Presentation of status readings: GOV.UK tag colours, always beside the words."""
 
+from decimal import Decimal
+
 from django import template
 
 from status.direction import Direction
+from status.numbers import format_value, round_half_up
 from status.rag import Rag
 from status.spc import Assurance, Variation
 
@@ -62,6 +65,14 @@ def percent(share) -> str:
     """A share (0–1) as a whole percentage, or an explanation when there is none."""
     if share is None:
         return "no indicators with a target"
-    from status.numbers import round_half_up
-
     return f"{round_half_up(share * 100, 0)}%"
+
+
+@register.filter
+def shown(figure, definition) -> str:
+    """A stored figure as the indicator shows it: rounded half-up, with its unit."""
+    if figure is None or figure == "":
+        return ""
+    if isinstance(figure, str):  # revision snapshots keep figures as text
+        figure = Decimal(figure)
+    return format_value(figure, definition.precision, definition.unit)

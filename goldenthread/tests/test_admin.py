@@ -1,0 +1,221 @@
+"""Every page of the admin opens for a superuser, for every registered model.
+
+Each registered model needs a builder below that makes one instance: registering a new model
+in the admin without one fails `test_every_registered_model_has_a_builder`.
+"""
+
+from decimal import Decimal
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from indicators.models import Baseline, IndicatorSet, IndicatorVersion, ValueRevision
+from indicators.periods import ensure_periods
+from indicators.tests.factories import (
+    IndicatorFactory,
+    ReportingCycleFactory,
+    TargetFactory,
+    period,
+)
+from indicators.workflow import record_value
+from organisation.tests.factories import (
+    CouncilFactory,
+    DirectorateFactory,
+    OrgUnitFactory,
+    UserFactory,
+)
+from strategy.models import OperatingPrinciple
+from strategy.tests.factories import (
+    CommitteeFactory,
+    MeetingFactory,
+    OutcomeFactory,
+    PlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _q1():
+    ensure_periods(first_year=2024, last_year=2024)
+    return period("2024-25-Q1")
+
+
+def _value():
+    """A draft Q1 2024/25 figure for a new indicator, recorded through the workflow."""
+    return record_value(
+        indicator=IndicatorFactory(),
+        period=_q1(),
+        entries={"figure": Decimal("41.5"), "commentary": "Up on last quarter"},
+        by=UserFactory(),
+    )
+
+
+def _indicator():
+    indicator = IndicatorFactory(in_sets=["strategic"])
+    indicator.outcomes.add(OutcomeFactory())
+    indicator.committees.add(CommitteeFactory())
+    TargetFactory(indicator=indicator, period=_q1())
+    return indicator
+
+
+def _access_fields():
+    return {
+        "user_agent": "Mozilla/5.0",
+        "ip_address": "192.0.2.10",
+        "username": "someone",
+        "http_accept": "text/html",
+        "path_info": "/accounts/login/",
+    }
+
+
+# One instance of each registered model, keyed "app_label.ModelName".
+BUILDERS = {
+    "auth.Group": lambda: Group.objects.get(name="Approver"),
+    "axes.AccessAttempt": lambda: AccessAttempt.objects.create(
+        **_access_fields(), get_data="", post_data="username=someone", failures_since_start=2
+    ),
+    "axes.AccessLog": lambda: AccessLog.objects.create(**_access_fields()),
+    "axes.AccessFailureLog": lambda: AccessFailureLog.objects.create(
+        **_access_fields(), locked_out=False
+    ),
+    "django_tasks_database.DBTaskResult": lambda: DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="no_such_module.tasks.gone",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    ),
+    "organisation.Council": lambda: CouncilFactory(),
+    "organisation.OrgUnit": lambda: OrgUnitFactory(parent=DirectorateFactory()),
+    "organisation.User": lambda: UserFactory(
+        roles=["data_owner"], units=[OrgUnitFactory()], job_title="Waste officer"
+    ),
+    "strategy.Plan": lambda: PlanFactory(),
+    "strategy.OperatingPrinciple": lambda: OperatingPrinciple.objects.create(
+        name="Digital self-service"
+    ),
+    "strategy.Ambition": lambda: OutcomeFactory().ambition,
+    "strategy.Outcome": lambda: OutcomeFactory(lead_unit=DirectorateFactory()),
+    "strategy.Committee": lambda: MeetingFactory().committee,
+    "strategy.Meeting": lambda: MeetingFactory(venue="Council chamber"),
+    "indicators.Period": _q1,
+    "indicators.IndicatorSet": lambda: IndicatorSet.objects.get(code="oflog"),
+    "indicators.Indicator": _indicator,
+    "indicators.IndicatorVersion": lambda: IndicatorVersion.objects.get(
+        indicator=IndicatorFactory(), number=1
+    ),
+    "indicators.Target": lambda: TargetFactory(period=_q1()),
+    "indicators.Baseline": lambda: Baseline.objects.create(
+        indicator=IndicatorFactory(), period=_q1(), value=Decimal("38.2")
+    ),
+    "indicators.ReportingCycle": lambda: ReportingCycleFactory(period=_q1()),
+    "indicators.Value": _value,
+    "indicators.ValueRevision": lambda: ValueRevision.objects.get(value=_value(), number=1),
+}
+
+REGISTERED = {model._meta.label: model for model in admin.site._registry}
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def superuser(client):
+    user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def test_every_registered_model_has_a_builder():
+    assert sorted(set(REGISTERED) - set(BUILDERS)) == [], "add a builder for each new model"
+    assert sorted(set(BUILDERS) - set(REGISTERED)) == [], "remove builders of unregistered models"
+
+
+@pytest.mark.parametrize("label", sorted(REGISTERED))
+def test_changelist_lists_the_instance(client, superuser, label):
+    model = REGISTERED[label]
+    instance = BUILDERS[label]()
+
+    response = client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert instance.pk in {obj.pk for obj in response.context["cl"].result_list}
+
+
+@pytest.mark.parametrize("label", sorted(REGISTERED))
+def test_add_page_opens_where_adding_is_allowed(client, superuser, label):
+    model = REGISTERED[label]
+    request = RequestFactory().get("/")
+    request.user = superuser
+    may_add = admin.site._registry[model].has_add_permission(request)
+
+    response = client.get(admin_url(model, "add"))
+
+    assert response.status_code == (200 if may_add else 403)
+
+
+def test_models_kept_as_records_cannot_be_added(superuser):
+    """Periods come from the calendar; versions, revisions and logs are written by the system."""
+    request = RequestFactory().get("/")
+    request.user = superuser
+    not_addable = {
+        label
+        for label, model in REGISTERED.items()
+        if not admin.site._registry[model].has_add_permission(request)
+    }
+
+    assert {
+        "indicators.Period",
+        "indicators.IndicatorVersion",
+        "indicators.ValueRevision",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+        "django_tasks_database.DBTaskResult",
+    } <= not_addable
+
+
+@pytest.mark.parametrize("label", sorted(REGISTERED))
+def test_change_page_opens(client, superuser, label):
+    model = REGISTERED[label]
+    instance = BUILDERS[label]()
+
+    response = client.get(admin_url(model, "change", instance.pk))
+
+    assert response.status_code == 200
+    assert response.context["original"].pk == instance.pk
+
+
+def test_the_value_change_page_shows_its_revision_history(client, superuser):
+    value = _value()
+
+    response = client.get(admin_url(value._meta.model, "change", value.pk))
+
+    assert response.status_code == 200
+    [revisions] = response.context["inline_admin_formsets"]
+    assert [form.instance.action for form in revisions.formset] == ["recorded"]
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/indicators/value/"])
+def test_a_signed_in_person_who_is_not_staff_is_sent_to_the_admin_login(client, path):
+    client.force_login(UserFactory(is_staff=False))
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('admin:login')}?next={path}"
+
+
+def test_someone_not_signed_in_is_sent_to_the_admin_login(client):
+    response = client.get("/admin/indicators/indicator/")
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))

@@ -1,0 +1,113 @@
+"""Who may do what: the one place every view and domain function asks.
+
+A person's roles are their groups; their scope is the units they answer for, with every unit
+below them. Figures belong to the service that owns their indicator.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from organisation.models import OrgUnit, Role
+
+ROLE_BY_LABEL = {role.label: role for role in Role}
+
+
+class Action(StrEnum):
+    VIEW_SCORECARDS = "view_scorecards"  # signed-off figures, for anyone signed in
+    VIEW_UNAPPROVED = "view_unapproved"  # drafts and figures awaiting sign-off
+    ENTER_VALUE = "enter_value"  # record, edit, submit, revise, attach evidence
+    APPROVE_VALUE = "approve_value"  # sign off or return
+    MANAGE_CYCLES = "manage_cycles"  # open and close reporting cycles
+    IMPORT_RETURNS = "import_returns"  # CSV import across many services
+    CHASE_RETURNS = "chase_returns"  # the chasing view and reminders
+
+
+def roles_of(user) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_roles"):
+        names = user.groups.values_list("name", flat=True)
+        user._roles = {ROLE_BY_LABEL[name] for name in names if name in ROLE_BY_LABEL}
+        if user.is_superuser:
+            user._roles.add(Role.ADMINISTRATOR)
+    return user._roles
+
+
+def scope_unit_ids(user) -> frozenset[int]:
+    """The ids of the units a person answers for, including every unit below them."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_scope_ids"):
+        direct = set(user.scope.values_list("id", flat=True))
+        children: dict[int | None, list[int]] = {}
+        for unit_id, parent_id in OrgUnit.objects.values_list("id", "parent_id"):
+            children.setdefault(parent_id, []).append(unit_id)
+        found, stack = set(), list(direct)
+        while stack:
+            unit_id = stack.pop()
+            if unit_id not in found:
+                found.add(unit_id)
+                stack.extend(children.get(unit_id, []))
+        user._scope_ids = frozenset(found)
+    return user._scope_ids
+
+
+def is_corporate(user) -> bool:
+    """The performance team and administrators act for the whole council."""
+    return bool(roles_of(user) & {Role.PERFORMANCE_TEAM, Role.ADMINISTRATOR})
+
+
+def _unit_of(obj) -> int | None:
+    """The owning unit of an indicator, a value (through its indicator) or a unit itself."""
+    if obj is None:
+        return None
+    if isinstance(obj, OrgUnit):
+        return obj.pk
+    if hasattr(obj, "owner_id"):
+        return obj.owner_id
+    if hasattr(obj, "indicator"):
+        return obj.indicator.owner_id
+    raise TypeError(f"No owning unit for {type(obj).__name__}")
+
+
+def _in_scope(user, obj) -> bool:
+    return _unit_of(obj) in scope_unit_ids(user)
+
+
+def can(user, action: Action, obj=None) -> bool:
+    """Whether `user` may do `action` (to `obj`, an indicator, value or unit, where given)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    roles = roles_of(user)
+    corporate = is_corporate(user)
+    match Action(action):
+        case Action.VIEW_SCORECARDS:
+            return True
+        case Action.VIEW_UNAPPROVED:
+            officer = roles & {Role.DATA_OWNER, Role.APPROVER, Role.DIRECTOR}
+            return corporate or (bool(officer) and (obj is None or _in_scope(user, obj)))
+        case Action.ENTER_VALUE:
+            if corporate:
+                return True
+            return Role.DATA_OWNER in roles and (obj is None or _in_scope(user, obj))
+        case Action.APPROVE_VALUE:
+            if Role.APPROVER not in roles or (obj is not None and not _in_scope(user, obj)):
+                return False
+            # Never sign off your own submission.
+            return getattr(obj, "submitted_by_id", None) != user.pk
+        case Action.MANAGE_CYCLES | Action.IMPORT_RETURNS | Action.CHASE_RETURNS:
+            return corporate
+    return False
+
+
+def require(user, action: Action, obj=None) -> None:
+    """Refuse the request unless `can`: out of scope looks like not found (404)."""
+    if can(user, action, obj):
+        return
+    if obj is not None and not can(user, Action.VIEW_UNAPPROVED, obj):
+        raise Http404("Not found")
+    raise PermissionDenied

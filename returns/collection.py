@@ -1,0 +1,101 @@
+"""Saving and submitting a service's return: all of it, or none of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from indicators.models import CycleState, Indicator, ReportingCycle, Value
+from indicators.workflow import (
+    EDITABLE_STATES,
+    StaleValueError,
+    WorkflowError,
+    record_value,
+    submit_value,
+)
+from organisation.models import OrgUnit
+from organisation.permissions import Action, require
+
+CYCLE_NOT_OPEN = "Returns for {period} are not open: the reporting cycle is {state}"
+ALREADY_SUBMITTED = (
+    "{title}: this figure is {state}, so it cannot be changed here. "
+    "Ask the approver to return it if it is wrong"
+)
+
+
+@dataclass
+class EntryInput:
+    """What the officer's form holds for one indicator."""
+
+    indicator: Indicator
+    entries: dict  # fields of indicators.workflow.ENTRY_FIELDS
+    expected_version: int | None  # the value's lock_version when the form was opened
+    reason: str = ""  # e.g. why an unusual figure is right
+
+
+class ReturnConflict(WorkflowError):
+    """Someone else saved a figure in this return since the officer opened it."""
+
+    def __init__(self, indicator: Indicator, theirs: Value):
+        self.indicator = indicator
+        self.theirs = theirs
+        super().__init__(
+            f"{indicator.title}: someone else changed this figure since you opened the return"
+        )
+
+
+def _has_changes(value: Value | None, entries: dict) -> bool:
+    if value is None:
+        # Data quality always has a choice; an untouched row is one with nothing typed.
+        return any(v not in (None, "") for k, v in entries.items() if k != "data_quality")
+    return any(getattr(value, name) != new for name, new in entries.items())
+
+
+@transaction.atomic
+def save_return(
+    *, cycle: ReportingCycle, service: OrgUnit, inputs: list[EntryInput], by, submit: bool
+) -> list[Value]:
+    """Save an officer's figures for one service and cycle; with `submit`, send them for
+    sign-off. Any problem leaves every figure as it was."""
+    require(by, Action.ENTER_VALUE, service)
+    cycle = ReportingCycle.objects.select_for_update().select_related("period").get(pk=cycle.pk)
+    if cycle.state != CycleState.OPEN:
+        state = cycle.get_state_display().lower()
+        raise WorkflowError(CYCLE_NOT_OPEN.format(period=cycle.period.label, state=state))
+    existing = {
+        v.indicator_id: v
+        for v in Value.objects.select_for_update().filter(
+            period=cycle.period, indicator__in=[i.indicator for i in inputs]
+        )
+    }
+    saved = []
+    for item in inputs:
+        if item.indicator.owner_id != service.pk:
+            raise WorkflowError(f"{item.indicator.title} is not part of {service.name}'s return")
+        value = existing.get(item.indicator.pk)
+        if value is not None and value.lock_version != item.expected_version:
+            raise ReturnConflict(item.indicator, value)
+        if _has_changes(value, item.entries):
+            if value is not None and value.state not in EDITABLE_STATES:
+                raise WorkflowError(
+                    ALREADY_SUBMITTED.format(
+                        title=item.indicator.title, state=value.get_state_display().lower()
+                    )
+                )
+            try:
+                value = record_value(
+                    indicator=item.indicator,
+                    period=cycle.period,
+                    entries=item.entries,
+                    by=by,
+                    expected_version=item.expected_version,
+                    reason=item.reason,
+                )
+            except StaleValueError:
+                raise ReturnConflict(item.indicator, Value.objects.get(pk=value.pk)) from None
+        if submit and value is not None and value.state in EDITABLE_STATES:
+            value = submit_value(value=value, by=by)
+        if value is not None:
+            saved.append(value)
+    return saved

@@ -1,0 +1,270 @@
+"""The forms of a service's return: one small form per indicator, checked together."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from indicators.models import DataQuality
+from returns.collection import EntryInput
+from returns.validation import Entry, check_entry
+
+ROWS_2 = {"rows": 2}
+NOT_A_NUMBER = "{title}: enter the {what} as a number, like {example}"
+
+
+class EntryForm(forms.Form):
+    """One indicator's figure, its parts, quality and commentary."""
+
+    figure = forms.DecimalField(required=False, max_digits=20, decimal_places=6, label="Figure")
+    numerator = forms.DecimalField(required=False, max_digits=20, decimal_places=6)
+    denominator = forms.DecimalField(required=False, max_digits=20, decimal_places=6)
+    not_available_reason = forms.CharField(
+        required=False,
+        label="Why there is no figure (if there is none)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    data_quality = forms.ChoiceField(
+        choices=DataQuality.choices, initial=DataQuality.FINAL, label="Data quality"
+    )
+    commentary = forms.CharField(
+        required=False,
+        label="What the figure shows",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reasons = forms.CharField(
+        required=False,
+        label="Why performance is as it is",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    actions = forms.CharField(
+        required=False, label="What is being done", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm_unusual = forms.BooleanField(
+        required=False, label="I have checked this figure and it is right"
+    )
+    unusual_reason = forms.CharField(
+        required=False,
+        label="Why the unusual figure is right",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicator, value=None, **kwargs):
+        self.indicator = indicator
+        self.value = value
+        if value is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "figure": _plain(value.figure),
+                    "numerator": _plain(value.numerator),
+                    "denominator": _plain(value.denominator),
+                    "not_available_reason": value.not_available_reason,
+                    "data_quality": value.data_quality,
+                    "commentary": value.commentary,
+                    "reasons": value.reasons,
+                    "actions": value.actions,
+                    "lock_version": value.lock_version,
+                },
+            )
+        super().__init__(*args, prefix=indicator.code, **kwargs)
+        title = indicator.title
+        unit = indicator.unit
+        self.fields["figure"].label = f"Figure ({unit})" if unit else "Figure"
+        self.fields["figure"].error_messages["invalid"] = NOT_A_NUMBER.format(
+            title=title, what="figure", example="92.5"
+        )
+        for name in ("numerator", "denominator"):
+            self.fields[name].error_messages["invalid"] = NOT_A_NUMBER.format(
+                title=title, what=name, example="1250"
+            )
+        self.fields["numerator"].label = indicator.numerator_label or "Numerator"
+        self.fields["denominator"].label = indicator.denominator_label or "Denominator"
+        if not indicator.numerator_label:
+            del self.fields["numerator"], self.fields["denominator"]
+        if self.is_locked:
+            for field in self.fields.values():
+                field.disabled = True
+
+    @property
+    def is_locked(self) -> bool:
+        return self.value is not None and self.value.state not in ("draft", "returned")
+
+    def entries(self) -> dict:
+        """The workflow's fields from the cleaned data."""
+        data = self.cleaned_data
+        entries = {
+            "figure": data.get("figure"),
+            "not_available_reason": data.get("not_available_reason", ""),
+            "data_quality": data.get("data_quality") or DataQuality.FINAL,
+            "commentary": data.get("commentary", ""),
+            "reasons": data.get("reasons", ""),
+            "actions": data.get("actions", ""),
+        }
+        if "numerator" in self.fields:
+            entries["numerator"] = data.get("numerator")
+            entries["denominator"] = data.get("denominator")
+        return entries
+
+    def entry(self) -> Entry:
+        data = self.cleaned_data
+        return Entry(
+            figure=data.get("figure"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            not_available_reason=data.get("not_available_reason", ""),
+            commentary=data.get("commentary", ""),
+            confirm_unusual=bool(data.get("confirm_unusual")),
+            unusual_reason=data.get("unusual_reason", ""),
+        )
+
+
+def _plain(number: Decimal | None) -> str | None:
+    """A stored figure without the trailing zeros of its six stored decimal places."""
+    if number is None:
+        return None
+    return format(number.normalize(), "f")
+
+
+class ReturnForm:
+    """A service's whole return: an EntryForm per indicator, checked as one."""
+
+    def __init__(self, rows, data=None):
+        self.rows = rows
+        self.forms = [EntryForm(data, indicator=row.indicator, value=row.value) for row in rows]
+        self.warnings: list[tuple[str, str]] = []
+
+    def __iter__(self):
+        return iter(zip(self.rows, self.forms, strict=True))
+
+    @property
+    def editable(self) -> list[EntryForm]:
+        return [form for form in self.forms if not form.is_locked]
+
+    def parse(self) -> bool:
+        """Check types (numbers are numbers); True when every editable form parses."""
+        return all(form.is_valid() for form in self.editable)
+
+    def proposed_figures(self) -> dict:
+        return {form.indicator.pk: form.cleaned_data.get("figure") for form in self.editable}
+
+    def check(self, rows_judged, *, submitting: bool) -> bool:
+        """Apply the return's rules to parsed forms, given rows judged with the proposed
+        figures. Errors go on the fields; unconfirmed unusual figures become warnings,
+        which block submission but not a draft."""
+        judged = {row.indicator.pk: row for row in rows_judged}
+        for form in self.editable:
+            row = judged[form.indicator.pk]
+            checked = check_entry(
+                definition=form.indicator,
+                entry=form.entry(),
+                history=row.history,
+                status=row.reading.rag,
+                submitting=submitting,
+            )
+            for name, message in checked.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+            for name, message in checked.warnings.items():
+                self.warnings.append((message, f"#{form[name].id_for_label}"))
+                if submitting:
+                    form.add_error("confirm_unusual", message)
+        return all(not form.errors for form in self.editable)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every error as (message, link to its field), for the error summary."""
+        found = []
+        for form in self.editable:
+            for name, errors in form.errors.items():
+                field = form[name] if name in form.fields else form["figure"]
+                found.extend((message, f"#{field.id_for_label}") for message in errors)
+        return found
+
+    def inputs(self):
+        return [
+            EntryInput(
+                indicator=form.indicator,
+                entries=form.entries(),
+                # The version the officer opened, not the one in the database now.
+                expected_version=form.cleaned_data.get("lock_version"),
+                reason=form.cleaned_data.get("unusual_reason", ""),
+            )
+            for form in self.editable
+        ]
+
+
+DECISIONS = [("approve", "Sign off"), ("return", "Return for correction"), ("", "Decide later")]
+
+
+class DecisionForm(forms.Form):
+    """An approver's decision on one submitted figure."""
+
+    decision = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        choices=DECISIONS,
+        label="Decision",
+    )
+    reason = forms.CharField(
+        required=False,
+        label="Why it is being returned",
+        widget=forms.Textarea(attrs=ROWS_2),
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, value, **kwargs):
+        self.value = value
+        kwargs.setdefault("initial", {"lock_version": value.lock_version, "decision": ""})
+        super().__init__(*args, prefix=f"value-{value.pk}", **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                f"{self.value.indicator.title}: say why the figure is being returned, "
+                "so the officer knows what to correct",
+            )
+        return cleaned
+
+
+class ReviseForm(forms.Form):
+    """Changing a signed-off figure: it goes back for sign-off, with the reason kept."""
+
+    figure = forms.DecimalField(required=False, max_digits=20, decimal_places=6)
+    commentary = forms.CharField(
+        required=False, label="What the figure shows", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label="Why the signed-off figure is being changed",
+        widget=forms.Textarea(attrs=ROWS_2),
+        error_messages={"required": "Say why the signed-off figure is being changed"},
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, value, **kwargs):
+        self.value = value
+        kwargs.setdefault(
+            "initial",
+            {
+                "figure": _plain(value.figure),
+                "commentary": value.commentary,
+                "lock_version": value.lock_version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        unit = value.indicator.unit
+        self.fields["figure"].label = f"Figure ({unit})" if unit else "Figure"
+        self.fields["figure"].error_messages["invalid"] = NOT_A_NUMBER.format(
+            title=value.indicator.title, what="figure", example="92.5"
+        )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, Excel, Word, CSV, PNG or JPEG, up to 10 MB",
+        error_messages={"required": "Choose a file to upload"},
+    )
+    description = forms.CharField(required=False, max_length=200, label="What the file shows")

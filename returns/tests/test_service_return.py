@@ -1,0 +1,289 @@
+"""An officer's quarterly return: find it, fill it in, save a draft, submit it."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Value, ValueRevision, ValueState
+from returns import validation
+from returns.forms import NOT_A_NUMBER
+
+pytestmark = pytest.mark.django_db
+
+
+def return_url(cycle, service):
+    return reverse("returns:service", args=[cycle.pk, service.code])
+
+
+def entry(indicator, **fields):
+    """POST data for one indicator's part of the return."""
+    data = {"data_quality": "final", "lock_version": ""}
+    data.update(fields)
+    return {f"{indicator.code}-{name}": value for name, value in data.items()}
+
+
+def test_my_returns_lists_the_services_due_from_the_officer(
+    client, today, cycle, officer, recycling, missed_bins, parks
+):
+    client.force_login(officer)
+
+    page = client.get(reverse("returns:mine")).content.decode()
+
+    assert "Waste and Recycling" in page
+    assert "2 indicators" in page
+    assert "Not started" in page
+    assert "Parks" not in page  # not in the officer's scope
+    assert return_url(cycle, recycling.owner) in page
+
+
+def test_councillors_have_no_returns(client, today, councillor):
+    client.force_login(councillor)
+
+    assert client.get(reverse("returns:mine")).status_code == 403
+
+
+def test_the_return_shows_last_period_target_and_status(client, today, cycle, officer, recycling):
+    client.force_login(officer)
+
+    page = client.get(return_url(cycle, recycling.owner)).content.decode()
+
+    assert "Household waste recycled" in page
+    assert "Q1 2026/27: 46.0%" in page
+    assert "50.0%" in page  # the target
+    assert "Tonnes recycled" in page
+
+
+def test_saving_a_draft_keeps_figures_and_history(
+    client, today, cycle, officer, recycling, missed_bins
+):
+    client.force_login(officer)
+    data = {
+        "save": "1",
+        **entry(recycling, figure="47.5", commentary="Garden waste up"),
+        **entry(missed_bins, figure=""),
+    }
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    assert response.status_code == 302
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    assert value.state == ValueState.DRAFT
+    assert str(value.figure.normalize()) == "47.5"
+    assert value.entered_by == officer
+    assert not Value.objects.filter(indicator=missed_bins).exists()
+    page = client.get(return_url(cycle, recycling.owner)).content.decode()
+    assert "Your draft was saved" in page
+    assert 'value="47.5"' in page
+
+
+def test_a_draft_can_be_saved_without_commentary_but_not_submitted(
+    client, today, cycle, officer, recycling
+):
+    client.force_login(officer)
+    red = entry(recycling, figure="45")  # 45% against 50% (5% tolerance) is Red
+
+    assert client.post(return_url(cycle, recycling.owner), {"save": "1", **red}).status_code == 302
+    response = client.post(
+        return_url(cycle, recycling.owner),
+        {"submit": "1", **red, f"{recycling.code}-lock_version": "1"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    message = validation.COMMENTARY_REQUIRED.format(title="Household waste recycled", status="Red")
+    assert message in page
+    assert f'href="#id_{recycling.code}-commentary"' in page
+    assert Value.objects.get(indicator=recycling, period=cycle.period).state == ValueState.DRAFT
+
+
+def test_submitting_a_red_figure_with_commentary(
+    client, today, cycle, officer, recycling, missed_bins
+):
+    client.force_login(officer)
+    data = {
+        "submit": "1",
+        **entry(
+            recycling,
+            figure="45",
+            numerator="450",
+            denominator="1000",
+            commentary="Dry recycling fell after the contract change",
+            actions="Door-knocking in the worst rounds",
+        ),
+        **entry(missed_bins, figure="35", commentary="Steady"),
+    }
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    assert response.status_code == 302, response.content.decode()
+    states = set(Value.objects.filter(period=cycle.period).values_list("state", flat=True))
+    assert states == {ValueState.SUBMITTED}
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    actions = list(value.revisions.order_by("number").values_list("action", flat=True))
+    assert actions == ["recorded", "submitted"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"figure": "12,5a"},
+            "figure",
+            NOT_A_NUMBER.format(title="Household waste recycled", what="figure", example="92.5"),
+        ),
+        (
+            {"figure": "104"},
+            "figure",
+            validation.PERCENT_RANGE.format(title="Household waste recycled"),
+        ),
+        (
+            {"figure": "45", "numerator": "1200", "denominator": "1000"},
+            "numerator",
+            validation.NUMERATOR_OVER_DENOMINATOR.format(
+                title="Household waste recycled", numerator="1200", denominator="1000"
+            ),
+        ),
+        (
+            {"figure": "45", "numerator": "400", "denominator": "1000"},
+            "figure",
+            validation.FIGURE_MISMATCH.format(
+                title="Household waste recycled", figure="45.0%", expected="40.0%"
+            ),
+        ),
+        (
+            {"figure": "45", "numerator": "400"},
+            "denominator",
+            validation.BOTH_OR_NEITHER.format(title="Household waste recycled"),
+        ),
+        (
+            {"figure": ""},
+            "figure",
+            validation.FIGURE_OR_REASON.format(title="Household waste recycled"),
+        ),
+    ],
+)
+def test_mistakes_are_caught_and_nothing_is_saved(
+    client, today, cycle, officer, recycling, fields, field, message
+):
+    client.force_login(officer)
+    data = {"submit": "1", **entry(recycling, commentary="Checked", **fields)}
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    assert f'href="#id_{recycling.code}-{field}"' in page
+    assert not Value.objects.filter(period=cycle.period).exists()
+
+
+def test_no_figure_needs_a_reason_and_commentary(client, today, cycle, officer, recycling):
+    client.force_login(officer)
+    data = {
+        "submit": "1",
+        **entry(
+            recycling,
+            figure="",
+            not_available_reason="Contractor data delayed",
+            commentary="Figure follows next quarter",
+        ),
+    }
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    assert response.status_code == 302
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    assert value.figure is None and value.state == ValueState.SUBMITTED
+
+
+def test_an_unusual_figure_must_be_confirmed_with_a_reason(
+    client, today, cycle, officer, recycling
+):
+    client.force_login(officer)
+    url = return_url(cycle, recycling.owner)
+    unusual = entry(recycling, figure="90", commentary="Big jump")
+
+    first = client.post(url, {"submit": "1", **unusual})
+    confirmed_no_reason = client.post(
+        url, {"submit": "1", **unusual, f"{recycling.code}-confirm_unusual": "on"}
+    )
+    confirmed = client.post(
+        url,
+        {
+            "submit": "1",
+            **unusual,
+            f"{recycling.code}-confirm_unusual": "on",
+            f"{recycling.code}-unusual_reason": "New food waste round",
+        },
+    )
+
+    assert first.status_code == 400
+    assert "far outside this indicator&#x27;s usual range" in first.content.decode()
+    assert confirmed_no_reason.status_code == 400
+    assert validation.UNUSUAL_REASON_REQUIRED.format(title="Household waste recycled") in (
+        confirmed_no_reason.content.decode()
+    )
+    assert confirmed.status_code == 302
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    assert value.revisions.get(action="recorded").reason == "New food waste round"
+
+
+def test_a_draft_with_an_unusual_figure_is_saved_with_a_warning(
+    client, today, cycle, officer, recycling
+):
+    client.force_login(officer)
+
+    response = client.post(
+        return_url(cycle, recycling.owner),
+        {"save": "1", **entry(recycling, figure="90")},
+        follow=True,
+    )
+
+    assert "far outside this indicator&#x27;s usual range" in response.content.decode()
+    assert Value.objects.filter(indicator=recycling, period=cycle.period).exists()
+
+
+def test_two_officers_never_silently_overwrite_each_other(
+    client, today, cycle, officer, second_officer, recycling
+):
+    url = return_url(cycle, recycling.owner)
+    client.force_login(officer)
+    client.post(url, {"save": "1", **entry(recycling, figure="45")})
+    # Both open the return now, at lock version 1.
+    client.force_login(second_officer)
+    client.post(url, {"save": "1", **entry(recycling, figure="46", lock_version="1")})
+    client.force_login(officer)
+
+    response = client.post(
+        url, {"save": "1", **entry(recycling, figure="47", lock_version="1")}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "Cath Brown changed “Household waste recycled”" in page
+    assert "None of your changes were saved" in page
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    assert str(value.figure.normalize()) == "46"
+    assert ValueRevision.objects.filter(value=value).count() == 2
+
+
+def test_an_officer_cannot_open_another_services_return(client, today, cycle, officer, parks):
+    from indicators.tests.factories import IndicatorFactory
+
+    IndicatorFactory(owner=parks)
+    client.force_login(officer)
+
+    assert client.get(return_url(cycle, parks)).status_code == 404
+
+
+def test_a_closed_cycle_takes_no_figures(client, today, cycle, officer, recycling):
+    cycle.state = "closed"
+    cycle.save()
+    client.force_login(officer)
+
+    response = client.post(
+        return_url(cycle, recycling.owner), {"save": "1", **entry(recycling, figure="45")}
+    )
+
+    assert response.status_code == 400
+    assert "reporting cycle is closed" in response.content.decode()
+    assert not Value.objects.filter(period=cycle.period).exists()

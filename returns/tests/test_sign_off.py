@@ -1,0 +1,121 @@
+"""An approver signs off or returns submitted figures; never their own."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Value, ValueState
+from scorecards.tests.builders import Returns
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(cycle, officer, recycling, missed_bins):
+    returns = Returns()
+    returns.officer = officer
+    first = returns.submitted(recycling, cycle.period.code, "45", commentary="Down on last year")
+    second = returns.submitted(missed_bins, cycle.period.code, "35")
+    return first, second
+
+
+def sign_off_url(cycle, service):
+    return reverse("returns:service_sign_off", args=[cycle.pk, service.code])
+
+
+def decision(value, choice, reason=""):
+    prefix = f"value-{value.pk}"
+    return {
+        f"{prefix}-decision": choice,
+        f"{prefix}-reason": reason,
+        f"{prefix}-lock_version": str(value.lock_version),
+    }
+
+
+def test_the_approver_sees_what_waits_for_them(client, cycle, approver, submitted, waste):
+    client.force_login(approver)
+
+    page = client.get(reverse("returns:sign_off")).content.decode()
+
+    assert "Waste and Recycling" in page
+    assert sign_off_url(cycle, waste) in page
+
+
+def test_sign_off_one_and_return_the_other_with_a_reason(client, cycle, approver, submitted, waste):
+    recycling_value, bins_value = submitted
+    client.force_login(approver)
+
+    response = client.post(
+        sign_off_url(cycle, waste),
+        {
+            **decision(recycling_value, "approve"),
+            **decision(bins_value, "return", "The September figure is missing a round"),
+        },
+    )
+
+    assert response.status_code == 302
+    recycling_value.refresh_from_db()
+    bins_value.refresh_from_db()
+    assert recycling_value.state == ValueState.APPROVED
+    assert recycling_value.approved_by == approver
+    assert bins_value.state == ValueState.RETURNED
+    returned = bins_value.revisions.get(action="returned")
+    assert returned.reason == "The September figure is missing a round"
+    assert returned.changed_by == approver
+
+
+def test_returning_needs_a_reason(client, cycle, approver, submitted, waste):
+    recycling_value, _ = submitted
+    client.force_login(approver)
+
+    response = client.post(sign_off_url(cycle, waste), decision(recycling_value, "return"))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Household waste recycled: say why the figure is being returned" in page
+    assert f'href="#id_value-{recycling_value.pk}-reason"' in page
+    recycling_value.refresh_from_db()
+    assert recycling_value.state == ValueState.SUBMITTED
+
+
+def test_nobody_signs_off_their_own_submission(client, cycle, waste, recycling):
+    from organisation.models import Role
+    from organisation.tests.factories import UserFactory
+
+    both = UserFactory(roles=[Role.DATA_OWNER, Role.APPROVER], units=[waste])
+    returns = Returns()
+    returns.officer = both
+    value = returns.submitted(recycling, cycle.period.code, "47")
+    client.force_login(both)
+
+    page = client.get(sign_off_url(cycle, waste)).content.decode()
+    client.post(sign_off_url(cycle, waste), decision(value, "approve"))
+
+    assert "You submitted this figure, so someone else must sign it off" in page
+    value.refresh_from_db()
+    assert value.state == ValueState.SUBMITTED
+
+
+def test_an_approver_of_another_service_cannot_see_the_return(
+    client, cycle, submitted, waste, parks
+):
+    from organisation.models import Role
+    from organisation.tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.APPROVER], units=[parks]))
+
+    assert client.get(sign_off_url(cycle, waste)).status_code == 404
+
+
+def test_a_decision_on_a_figure_changed_meanwhile_is_refused(
+    client, cycle, approver, submitted, waste
+):
+    recycling_value, _ = submitted
+    stale = decision(recycling_value, "approve")
+    Value.objects.filter(pk=recycling_value.pk).update(lock_version=99)
+    client.force_login(approver)
+
+    response = client.post(sign_off_url(cycle, waste), stale, follow=True)
+
+    assert "Someone else changed this figure since you opened it" in response.content.decode()
+    recycling_value.refresh_from_db()
+    assert recycling_value.state == ValueState.SUBMITTED

@@ -1,0 +1,257 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from indicators.models import ReportingCycle, Value
+from indicators.workflow import WorkflowError, revise_value
+from organisation.models import OrgUnit
+from organisation.permissions import Action, can
+from organisation.queries import current_council
+from returns.collection import ReturnConflict, save_return
+from returns.evidence import EvidenceError, attach_evidence
+from returns.forms import DecisionForm, EvidenceForm, ReturnForm, ReviseForm
+from returns.models import Evidence
+from returns.queries import (
+    awaiting_sign_off,
+    my_returns,
+    return_rows,
+    submitted_figures,
+    value_history,
+)
+from returns.signoff import Decision, decide_figures
+
+CONFLICT = (
+    "{name} changed “{title}” at {time}, after you opened this return. None of your "
+    "changes were saved. The return now shows their figures: check them and enter yours again."
+)
+
+
+@login_required
+def my_returns_page(request):
+    """The returns due from the signed-in officer in the open reporting cycles."""
+    if not can(request.user, Action.ENTER_VALUE):
+        raise PermissionDenied
+    returns = my_returns(request.user, today=timezone.localdate())
+    return render(
+        request, "returns/my_returns.html", {"returns": returns, "nav_current": "returns"}
+    )
+
+
+@login_required
+def service_return_page(request, cycle_id: int, service_code: str):
+    """One service's return for one cycle: enter, save as draft, submit."""
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("period"), pk=cycle_id)
+    service = get_object_or_404(OrgUnit, code=service_code)
+    if not can(request.user, Action.ENTER_VALUE, service):
+        raise Http404("Not found")
+    council, today = current_council(request), timezone.localdate()
+    rows = return_rows(cycle, service, today=today, council=council)
+    if not rows:
+        raise Http404("This service has nothing due in this cycle")
+
+    if request.method != "POST":
+        return _render_return(request, cycle, service, ReturnForm(rows))
+
+    submitting = "submit" in request.POST
+    form = ReturnForm(rows, request.POST)
+    if form.parse():
+        judged = return_rows(
+            cycle, service, today=today, council=council, proposed=form.proposed_figures()
+        )
+        if form.check(judged, submitting=submitting):
+            try:
+                save_return(
+                    cycle=cycle,
+                    service=service,
+                    inputs=form.inputs(),
+                    by=request.user,
+                    submit=submitting,
+                )
+            except ReturnConflict as conflict:
+                messages.error(request, _conflict_message(conflict))
+                return redirect(request.path)
+            except WorkflowError as error:
+                return _render_return(request, cycle, service, form, problems=[(str(error), "")])
+            if submitting:
+                messages.success(
+                    request,
+                    f"{service.name}'s return for {cycle.period.label} was submitted for sign-off.",
+                )
+                return redirect("returns:mine")
+            messages.success(request, "Your draft was saved.")
+            for message, _ in form.warnings:
+                messages.warning(request, message)
+            return redirect(request.path)
+    return _render_return(request, cycle, service, form, problems=form.problems())
+
+
+def _conflict_message(conflict: ReturnConflict) -> str:
+    last = conflict.theirs.revisions.select_related("changed_by").order_by("-number").first()
+    who = last.changed_by if last else None
+    return CONFLICT.format(
+        name=(who.get_full_name() or who.get_username()) if who else "Someone",
+        title=conflict.indicator.title,
+        time=timezone.localtime(conflict.theirs.updated_at).strftime("%H:%M on %d %B"),
+    )
+
+
+def _render_return(request, cycle, service, form, problems=None):
+    return render(
+        request,
+        "returns/service_return.html",
+        {
+            "cycle": cycle,
+            "service": service,
+            "form": form,
+            "problems": problems or [],
+            "warnings": form.warnings,
+            "nav_current": "returns",
+        },
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+def sign_off_queue_page(request):
+    """The services whose submitted figures wait for this approver."""
+    if not can(request.user, Action.APPROVE_VALUE):
+        raise PermissionDenied
+    context = {"waiting": awaiting_sign_off(request.user), "nav_current": "sign_off"}
+    return render(request, "returns/sign_off_queue.html", context)
+
+
+@login_required
+def service_sign_off_page(request, cycle_id: int, service_code: str):
+    """An approver signs off or returns each submitted figure of one service's return."""
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("period"), pk=cycle_id)
+    service = get_object_or_404(OrgUnit, code=service_code)
+    if not can(request.user, Action.APPROVE_VALUE, service):
+        raise Http404("Not found")
+    figures = submitted_figures(cycle, service)
+    data = request.POST if request.method == "POST" else None
+    forms = [DecisionForm(data, value=value) for value in figures]
+    if data is not None and all(form.is_valid() for form in forms):
+        decisions = [
+            Decision(
+                value=form.value,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["lock_version"],
+            )
+            for form in forms
+        ]
+        try:
+            decided = decide_figures(decisions=decisions, by=request.user)
+        except (WorkflowError, PermissionDenied) as error:
+            messages.error(request, str(error) or "You cannot sign off one of these figures.")
+            return redirect(request.path)
+        approved = sum(1 for v in decided if v.state == "approved")
+        returned = len(decided) - approved
+        messages.success(request, f"{approved} signed off, {returned} returned for correction.")
+        return redirect("returns:sign_off")
+    problems = [
+        (message, f"#{form['reason'].id_for_label}")
+        for form in forms
+        for message in form.errors.get("reason", [])
+    ]
+    context = {
+        "cycle": cycle,
+        "service": service,
+        "rows": list(zip(figures, forms, strict=True)),
+        "problems": problems,
+        "nav_current": "sign_off",
+    }
+    return render(
+        request, "returns/service_sign_off.html", context, status=400 if problems else 200
+    )
+
+
+def _visible_value(request, value_id: int) -> Value:
+    """A value the person may see: signed off, or in their scope (else not found)."""
+    value = get_object_or_404(
+        Value.objects.select_related("indicator", "period", "indicator__owner"), pk=value_id
+    )
+    if not (value.is_signed_off or can(request.user, Action.VIEW_UNAPPROVED, value)):
+        raise Http404("Not found")
+    return value
+
+
+@login_required
+def value_page(request, value_id: int):
+    """One figure: its commentary, evidence and every revision; revise or attach evidence."""
+    value = _visible_value(request, value_id)
+    may_enter = can(request.user, Action.ENTER_VALUE, value)
+    evidence_form = EvidenceForm()
+    revise_form = ReviseForm(value=value) if value.is_signed_off else None
+    problems = []
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied
+        if "upload" in request.POST:
+            evidence_form = EvidenceForm(request.POST, request.FILES)
+            if evidence_form.is_valid():
+                try:
+                    attach_evidence(
+                        value=value,
+                        upload=evidence_form.cleaned_data["file"],
+                        description=evidence_form.cleaned_data["description"],
+                        by=request.user,
+                    )
+                except EvidenceError as error:
+                    evidence_form.add_error("file", str(error))
+                else:
+                    messages.success(request, "The evidence was attached.")
+                    return redirect(request.path)
+            problems = _problems(evidence_form)
+        elif "revise" in request.POST and value.is_signed_off:
+            revise_form = ReviseForm(request.POST, value=value)
+            if revise_form.is_valid():
+                data = revise_form.cleaned_data
+                try:
+                    revise_value(
+                        value=value,
+                        entries={"figure": data["figure"], "commentary": data["commentary"]},
+                        by=request.user,
+                        reason=data["reason"],
+                        expected_version=data["lock_version"],
+                    )
+                except WorkflowError as error:
+                    revise_form.add_error(None, str(error))
+                else:
+                    messages.success(request, "The figure was changed and sent for sign-off again.")
+                    return redirect(request.path)
+            problems = _problems(revise_form)
+    context = {
+        "value": value,
+        "history": value_history(value),
+        "evidence": list(value.evidence.select_related("uploaded_by")),
+        "may_enter": may_enter,
+        "evidence_form": evidence_form,
+        "revise_form": revise_form if may_enter else None,
+        "problems": problems,
+    }
+    return render(request, "returns/value.html", context, status=400 if problems else 200)
+
+
+def _problems(form) -> list[tuple[str, str]]:
+    found = []
+    for name, errors in form.errors.items():
+        field = form[name] if name in form.fields else next(iter(form))
+        found.extend((message, f"#{field.id_for_label}") for message in errors)
+    return found
+
+
+@login_required
+def evidence_file(request, evidence_id: int):
+    """Download an evidence file; only for people who may see its value."""
+    evidence = get_object_or_404(Evidence.objects.select_related("value"), pk=evidence_id)
+    _visible_value(request, evidence.value_id)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
