@@ -107,8 +107,12 @@ def record_value(
     by,
     expected_version: int | None = None,
     reason: str = "",
+    imported: bool = False,
 ) -> Value:
-    """Create or edit the draft figure for an indicator and period."""
+    """Create or edit the draft figure for an indicator and period.
+
+    `imported` marks the revision as coming from an uploaded file rather than a form.
+    """
     _check_open(period)
     now = timezone.now()
     existing = Value.objects.filter(indicator=indicator, period=period).first()
@@ -119,7 +123,12 @@ def record_value(
         _apply(value, entries)
         value.save()
         _write_revision(
-            value, action=RevisionAction.RECORDED, before=None, by=by, reason=reason, at=now
+            value,
+            action=RevisionAction.IMPORTED if imported else RevisionAction.RECORDED,
+            before=None,
+            by=by,
+            reason=reason,
+            at=now,
         )
         return value
     value = _locked(existing, expected_version)
@@ -133,7 +142,12 @@ def record_value(
     value.updated_at = now
     value.save(update_fields=[*changed, "lock_version", "updated_at"])
     _write_revision(
-        value, action=RevisionAction.EDITED, before=before, by=by, reason=reason, at=now
+        value,
+        action=RevisionAction.IMPORTED if imported else RevisionAction.EDITED,
+        before=before,
+        by=by,
+        reason=reason,
+        at=now,
     )
     return value
 

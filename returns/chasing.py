@@ -10,6 +10,7 @@ the same person twice.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -425,11 +426,22 @@ def reminder_subject(rule: ReminderRule, cycle: ReportingCycle) -> str:
     return f"Reminder: {period} performance returns due {due}"
 
 
+def _return_link(rule: ReminderRule, cycle: ReportingCycle, service: OrgUnit) -> str | None:
+    """Where the email sends a person for one service: the return to complete, or the figures
+    to sign off; none for managers chasing data entry (their officers enter the figures)."""
+    if rule.audience == Audience.MANAGER:
+        if rule.deadline != Deadline.SIGNOFF:
+            return None
+        return _absolute(reverse("returns:service_sign_off", args=[cycle.pk, service.code]))
+    return _absolute(reverse("returns:service", args=[cycle.pk, service.code]))
+
+
 def reminder_body(
     rule: ReminderRule, cycle: ReportingCycle, recipient: User, items: list[OutstandingReturn]
 ) -> str:
     council = current_council()
-    return render_to_string(
+    signing_off = rule.audience == Audience.MANAGER and rule.deadline == Deadline.SIGNOFF
+    text = render_to_string(
         "returns/email/reminder.txt",
         {
             "recipient": recipient,
@@ -443,15 +455,15 @@ def reminder_body(
                 {
                     "service": item.service,
                     "indicators": item.indicators,
-                    "url": _absolute(
-                        reverse("returns:service", args=[cycle.pk, item.service.code])
-                    ),
+                    "url": _return_link(rule, cycle, item.service),
                 }
                 for item in items
             ],
+            "link_label": "Sign them off" if signing_off else "Open the return",
             "chasing_url": _absolute(reverse("returns:cycle", args=[cycle.pk])),
         },
-    ).strip()
+    )
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def _send_one(rule, cycle, recipient, items, *, now) -> ReminderSent | None:

@@ -32,6 +32,7 @@ class EntryInput:
     entries: dict  # fields of indicators.workflow.ENTRY_FIELDS
     expected_version: int | None  # the value's lock_version when the form was opened
     reason: str = ""  # e.g. why an unusual figure is right
+    imported: bool = False  # from an uploaded file: the revision says so
 
 
 class ReturnConflict(WorkflowError):
@@ -91,6 +92,7 @@ def save_return(
                     by=by,
                     expected_version=item.expected_version,
                     reason=item.reason,
+                    imported=item.imported,
                 )
             except StaleValueError:
                 raise ReturnConflict(item.indicator, Value.objects.get(pk=value.pk)) from None

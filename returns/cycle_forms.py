@@ -55,7 +55,7 @@ class NewCycleForm(forms.Form):
         help_text="Only periods without a reporting cycle are listed",
         error_messages={"required": CHOOSE_PERIOD, "invalid_choice": CHOOSE_PERIOD},
     )
-    opens_on = _date_field("Opens on", "Usually the day after the period ends, like 1/10/2026")
+    opens_on = _date_field("Opens on", "Usually the day after the period ends")
     data_entry_deadline = _date_field(
         "Data-entry deadline", "When officers' figures are due, after the period ends"
     )
@@ -104,7 +104,7 @@ class NewCycleForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label="Why are you reopening this cycle?",
-        help_text="Reopening unlocks the period's figures. The reason is kept in the cycle's history",
+        help_text="Reopening unlocks the period's figures. The reason is kept in its history",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

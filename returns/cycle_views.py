@@ -51,6 +51,7 @@ def cycles_page(request):
         {
             "summaries": cycles_overview(),
             "may_manage": can(request.user, Action.MANAGE_CYCLES),
+            "may_import": can(request.user, Action.IMPORT_RETURNS),
             "nav_current": "cycles",
         },
     )
@@ -87,7 +88,11 @@ def _facts(cycle: ReportingCycle) -> list[tuple[str, str]]:
                 mark_safe("<br>"),
                 "{}, {}{}",
                 (
-                    (m.committee.name, _long(timezone.localtime(m.starts_at)), " (cancelled)" if m.is_cancelled else "")
+                    (
+                        m.committee.name,
+                        _long(timezone.localtime(m.starts_at)),
+                        " (cancelled)" if m.is_cancelled else "",
+                    )
                     for m in meetings
                 ),
             )

@@ -1,11 +1,23 @@
 from django.urls import path
 
-from returns import cycle_views, views
+from returns import cycle_views, import_views, views
 
 app_name = "returns"
 urlpatterns = [
     path("", views.my_returns_page, name="mine"),
     path("<int:cycle_id>/<slug:service_code>/", views.service_return_page, name="service"),
+    path(
+        "<int:cycle_id>/<slug:service_code>/workbook.xlsx",
+        import_views.workbook_download,
+        name="workbook",
+    ),
+    path(
+        "<int:cycle_id>/<slug:service_code>/upload/",
+        import_views.upload_workbook_page,
+        name="upload_workbook",
+    ),
+    path("imports/new/", import_views.import_values_page, name="import_values"),
+    path("imports/<int:run_id>/", import_views.import_run_page, name="import_run"),
     path("sign-off/", views.sign_off_queue_page, name="sign_off"),
     path(
         "<int:cycle_id>/<slug:service_code>/sign-off/",

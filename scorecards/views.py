@@ -23,5 +23,10 @@ def organisation_scorecard_page(request):
     return render(
         request,
         "scorecards/organisation.html",
-        {"scorecard": scorecard, "quarters": quarters, "nav_current": "scorecards"},
+        {
+            "scorecard": scorecard,
+            "quarters": quarters,
+            "nav_current": "scorecards",
+            "wide_page": True,
+        },
     )

@@ -35,6 +35,10 @@ def shown(value: Decimal | int | None, precision: int) -> Decimal | None:
     return round_half_up(value, precision)
 
 
+# Units that only say "this is a count": shown as the bare number.
+PLAIN_COUNT_UNITS = frozenset({"number", "count"})
+
+
 def format_value(value: Decimal | int, precision: int, unit: str = "") -> str:
     """The value as text: ``90.0%``, ``£1,234``, ``12.5 days``, ``1,234``."""
     number = round_half_up(value, precision)
@@ -44,6 +48,6 @@ def format_value(value: Decimal | int, precision: int, unit: str = "") -> str:
         return f"{sign}{digits}%"
     if unit == "£":
         return f"{sign}£{digits}"
-    if unit:
+    if unit and unit.lower() not in PLAIN_COUNT_UNITS:
         return f"{sign}{digits} {unit}"
     return f"{sign}{digits}"

@@ -10,6 +10,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -24,11 +25,22 @@ from indicators.tests.factories import (
     period,
 )
 from indicators.workflow import record_value
+from organisation.models import Role
 from organisation.tests.factories import (
     CouncilFactory,
     DirectorateFactory,
     OrgUnitFactory,
     UserFactory,
+)
+from returns.cycles import open_cycle
+from returns.evidence import attach_evidence
+from returns.models import (
+    CycleEvent,
+    ImportKind,
+    ImportRun,
+    ImportState,
+    ReminderRule,
+    ReminderSent,
 )
 from strategy.models import OperatingPrinciple
 from strategy.tests.factories import (
@@ -62,6 +74,45 @@ def _indicator():
     indicator.committees.add(CommitteeFactory())
     TargetFactory(indicator=indicator, period=_q1())
     return indicator
+
+
+def _performance_team():
+    return UserFactory(roles=[Role.PERFORMANCE_TEAM])
+
+
+def _cycle_event():
+    """The event written when the performance team opens a cycle."""
+    cycle = ReportingCycleFactory(period=_q1())
+    open_cycle(cycle=cycle, by=_performance_team())
+    return CycleEvent.objects.get(cycle=cycle)
+
+
+def _reminder_sent():
+    return ReminderSent.objects.create(
+        cycle=ReportingCycleFactory(period=_q1()),
+        rule=ReminderRule.objects.get(deadline="data_entry", days_after=-5, audience="data_owner"),
+        recipient=UserFactory(),
+        outstanding=2,
+        subject="Reminder: Q1 2024/25 performance returns due 20 July 2024",
+        sent_at=timezone.now(),
+    )
+
+
+def _evidence():
+    upload = SimpleUploadedFile("source.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return attach_evidence(value=_value(), upload=upload, by=_performance_team())
+
+
+def _import_run():
+    return ImportRun.objects.create(
+        kind=ImportKind.CSV,
+        file="imports/2024/07/values.csv",
+        original_name="values.csv",
+        uploaded_by=_performance_team(),
+        state=ImportState.FAILED,
+        problems=[{"row": 3, "field": "figure", "message": "Enter the figure as a number"}],
+        created_at=timezone.now(),
+    )
 
 
 def _access_fields():
@@ -118,6 +169,13 @@ BUILDERS = {
     "indicators.ReportingCycle": lambda: ReportingCycleFactory(period=_q1()),
     "indicators.Value": _value,
     "indicators.ValueRevision": lambda: ValueRevision.objects.get(value=_value(), number=1),
+    "returns.ReminderRule": lambda: ReminderRule.objects.get(
+        deadline="signoff", days_after=1, audience="performance_team"
+    ),
+    "returns.ReminderSent": _reminder_sent,
+    "returns.CycleEvent": _cycle_event,
+    "returns.Evidence": _evidence,
+    "returns.ImportRun": _import_run,
 }
 
 REGISTERED = {model._meta.label: model for model in admin.site._registry}
@@ -176,6 +234,10 @@ def test_models_kept_as_records_cannot_be_added(superuser):
         "indicators.Period",
         "indicators.IndicatorVersion",
         "indicators.ValueRevision",
+        "returns.ReminderSent",
+        "returns.CycleEvent",
+        "returns.Evidence",
+        "returns.ImportRun",
         "axes.AccessAttempt",
         "axes.AccessLog",
         "axes.AccessFailureLog",

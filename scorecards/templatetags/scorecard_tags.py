@@ -76,3 +76,10 @@ def shown(figure, definition) -> str:
     if isinstance(figure, str):  # revision snapshots keep figures as text
         figure = Decimal(figure)
     return format_value(figure, definition.precision, definition.unit)
+
+
+@register.filter
+def direction_summary(roll_up) -> str:
+    """Counts by direction of travel in words, leaving out the directions nobody has."""
+    parts = [f"{d.label.lower()} {n}" for d, n in roll_up.directions.items() if n]
+    return "; ".join(parts) if parts else "none"

@@ -99,3 +99,8 @@ def test_rounded_zero_is_never_negative(value: Decimal, places: int) -> None:
 @given(values, places)
 def test_rounding_moves_less_than_half_a_unit(value: Decimal, places: int) -> None:
     assert abs(round_half_up(value, places) - value) <= D(1).scaleb(-places) / 2
+
+
+def test_a_plain_count_is_shown_without_a_unit():
+    assert format_value(Decimal("1234"), 0, "number") == "1,234"
+    assert format_value(Decimal("12.5"), 1, "days") == "12.5 days"

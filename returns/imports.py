@@ -1,0 +1,967 @@
+"""Importing figures from a file: one service's return workbook, or a CSV of many services'.
+
+All or nothing. Every row is read and checked first, against the same rules as the return
+page (`returns.validation.check_entry`); only a file with no problems is saved, in one
+transaction through `returns.collection.save_return`, as drafts the officer then checks and
+submits on the return page. A rejected file changes nothing and lists every problem by row,
+numbered as the officer sees it in Excel (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from indicators.models import (
+    SIGNED_OFF_STATES,
+    CycleState,
+    DataQuality,
+    Frequency,
+    Indicator,
+    Period,
+    ReportingCycle,
+    Value,
+    ValueRevision,
+)
+from indicators.workflow import EDITABLE_STATES, WorkflowError
+from organisation.models import OrgUnit
+from organisation.permissions import Action, can
+from returns.collection import (
+    ALREADY_SUBMITTED,
+    CYCLE_NOT_OPEN,
+    EntryInput,
+    ReturnConflict,
+    save_return,
+)
+from returns.models import ImportKind, ImportRun, ImportState
+from returns.queries import HISTORY_POINTS, due_indicators
+from returns.validation import Entry, check_entry
+from returns.workbooks import (
+    ABOUT_SHEET,
+    COLUMNS,
+    FORMAT_MARK,
+    INPUT_KEYS,
+    NUMBER_KEYS,
+    RETURN_SHEET,
+)
+from status.numbers import round_half_up
+from status.periods import PeriodKind, period_from_code
+
+logger = logging.getLogger(__name__)
+
+MEGABYTE = 1024 * 1024
+MAX_FILE_BYTES = 5 * MEGABYTE
+MAX_ROWS = 5_000
+PROGRESS_EVERY = 200  # rows checked between progress saves
+DECIMAL_PLACES = 6  # as values are stored
+LARGEST = Decimal(10) ** 14  # 20 digits, 6 of them after the point
+
+CSV_COLUMNS = (
+    "indicator_code",
+    "period",
+    "figure",
+    "numerator",
+    "denominator",
+    "data_quality",
+    "commentary",
+    "reasons",
+    "actions",
+    "not_available_reason",
+)
+# Cells that say something about the figure; a row with none of them is left as it is.
+CONTENT_KEYS = tuple(key for key in INPUT_KEYS if key != "data_quality")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
+SAVE_AS_CSV = "save it from Excel as “CSV UTF-8 (Comma delimited) (*.csv)” and upload that"
+
+# The whole file
+FILE_TOO_LARGE = "“{name}” is {size}; the limit is {limit}. Split it into smaller files"
+FILE_EMPTY = "“{name}” is empty. Choose the file with the figures in it"
+NO_ROWS = "“{name}” has no rows of figures below the header row"
+TOO_MANY_ROWS = "The file has {count:,} rows; the limit is {limit:,}. Split it into smaller files"
+NOT_A_WORKBOOK = (
+    "“{name}” is not an Excel workbook. Upload the spreadsheet downloaded from this return, "
+    "saved as an Excel Workbook (.xlsx)"
+)
+OLD_EXCEL = (
+    "“{name}” is an Excel 97-2003 workbook (.xls). Open it in Excel, save it as an "
+    "Excel Workbook (.xlsx) and upload that"
+)
+NOT_OUR_WORKBOOK = (
+    "“{name}” is not a return spreadsheet from Golden Thread. Download this return's "
+    "spreadsheet from its page, enter the figures in it and upload that"
+)
+WRONG_RETURN = (
+    "“{name}” is the return for {their_service}, {their_period}, not for {service}, {period}. "
+    "Upload it on its own return's page, or download this return's spreadsheet and use that"
+)
+NO_RETURN_SHEET = (
+    "“{name}” has no sheet called “Return”. Download the return's spreadsheet again and "
+    "enter the figures in its Return sheet"
+)
+NOT_A_CSV = "“{name}” is not a CSV file: " + SAVE_AS_CSV
+WORKBOOK_NOT_CSV = "“{name}” is an Excel workbook, not a CSV file: " + SAVE_AS_CSV
+NOT_UTF8 = "“{name}” is not UTF-8 text: " + SAVE_AS_CSV
+WRONG_COLUMNS = (
+    "“{name}” does not have the expected columns. {details}The columns must be: {expected}"
+)
+MISSING_COLUMNS = "Missing: {columns}. "
+UNEXPECTED_COLUMNS = "Not expected: {columns}. "
+REPEATED_COLUMNS = "More than once: {columns}. "
+SEMICOLONS = "It seems to use semicolons between columns: " + SAVE_AS_CSV + ". "
+NOT_ALLOWED = "You cannot enter figures for {service}, so nothing was imported"
+NO_UPLOADER = "The person who uploaded “{name}” no longer has an account, so nothing was imported"
+RETURN_GONE = "The return this file was uploaded to no longer exists, so nothing was imported"
+BROKEN = (
+    "Something went wrong while importing “{name}”, so nothing was imported. Try again; "
+    "if it happens again, tell the performance team"
+)
+
+# One row
+ROW_TOO_LONG = (
+    "Row {row} has {count} cells but the header has {expected} columns. Remove the extra "
+    "cells, or put text that contains commas in double quotes"
+)
+CODE_MISSING = "Row {row}, {column}: the indicator code is missing. {fix}"
+CODE_FIX_WORKBOOK = "Do not change the Code column: download the return again for a fresh copy"
+CODE_FIX_CSV = "Enter the indicator's code, like WST-01"
+UNKNOWN_CODE = "Row {row}, {column}: there is no indicator with the code “{code}”. Check the code"
+NOT_IN_RETURN = (
+    "Row {row}, {column}: “{code}” is not in {service}'s return for {period}. Do not change "
+    "the Code column: download the return again for a fresh copy"
+)
+NOT_YOURS = "Row {row}, {column}: you do not enter figures for {code}. Remove the row"
+NOT_DUE = (
+    "Row {row}, {column}: {code} is not collected in {period}: it is {lifecycle}. Remove the row"
+)
+PERIOD_MISSING = "Row {row}, {column}: the period is missing. Enter a period code like {example}"
+UNKNOWN_PERIOD = (
+    "Row {row}, {column}: “{text}” is not a period code. Use a code like 2026-27-Q2 "
+    "(a quarter), 2026-10 (a month) or 2026-27 (a financial year)"
+)
+WRONG_KIND_PERIOD = (
+    "Row {row}, {column}: {code} is collected {frequency}, so the period must be a {kind} "
+    "code like {example}, not “{text}”"
+)
+NO_CYCLE = (
+    "Row {row}, {column}: figures for {period} cannot be imported: it has no reporting cycle. "
+    "Set one up and open it, or remove the row"
+)
+ROW_CYCLE_NOT_OPEN = (
+    "Row {row}, {column}: figures for {period} cannot be imported: its reporting cycle is "
+    "{state}. Open it first, or remove the row"
+)
+DUPLICATE_ROW = "Row {row} repeats row {first}: both are for {code} in {period}. Keep one of them"
+NOT_A_NUMBER = "Row {row}, {column}: “{text}” is not a number. Enter a number like {example}"
+TOO_LARGE = "Row {row}, {column}: {text} is too large. Enter a number below 100,000,000,000,000"
+BAD_QUALITY = (
+    "Row {row}, {column}: “{text}” is not a data quality. Enter Final, Provisional or Estimated"
+)
+NO_PARTS = "Row {row}, {column}: {code} has no numerator or denominator. Leave {column} empty"
+IN_ROW = "Row {row}, {column}: {message}"
+CONFLICT_ROW = (
+    "Row {row}, {column}: someone else changed {code} while the file was being imported, so "
+    "nothing was imported. Upload the file again to check it against their figure"
+)
+IMPORT_REASON = "Imported from {name}"
+
+PERIOD_EXAMPLES = {
+    PeriodKind.month: "2026-10",
+    PeriodKind.quarter: "2026-27-Q2",
+    PeriodKind.financial_year: "2026-27",
+}
+NUMBER_EXAMPLES = {"figure": "92.5", "numerator": "1250", "denominator": "1250"}
+QUALITY_BY_TEXT = {
+    **{choice.value: choice.value for choice in DataQuality},
+    **{choice.label.lower(): choice.value for choice in DataQuality},
+}
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; `problems` says why, row by row."""
+
+    def __init__(self, problems: list[dict]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s)")
+
+
+def problem(row: int | None, column: str, message: str) -> dict:
+    return {"row": row, "field": column, "message": message}
+
+
+def _reject(message: str) -> ImportRejected:
+    return ImportRejected([problem(None, "", message)])
+
+
+@dataclass
+class ParsedRow:
+    number: int  # as the officer sees it in Excel (the header is row 1)
+    cells: dict[str, object]  # key → str, Decimal or None, for the columns the file has
+
+
+@dataclass
+class ParsedRows:
+    """A file's rows, read but not yet checked against the framework."""
+
+    kind: str
+    name: str
+    columns: dict[str, str]  # key → the column's name in the file
+    rows: list[ParsedRow]
+    problems: list[dict] = field(default_factory=list)  # rows that could not be read
+    cycle: ReportingCycle | None = None
+    service: OrgUnit | None = None
+
+
+@dataclass
+class PlannedRow:
+    number: int
+    indicator: Indicator
+    cycle: ReportingCycle
+    entries: dict
+    expected_version: int | None
+
+
+@dataclass
+class Plan:
+    """What saving the file would change: rows with new figures, and notes to check."""
+
+    rows: list[PlannedRow]
+    notes: list[dict]
+
+
+# Reading
+
+
+def _file_name(file, name: str | None) -> str:
+    return name or PurePath(getattr(file, "name", "") or "the file").name
+
+
+def _size_text(size: int) -> str:
+    """Megabytes, rounded up: a file just over the limit never reads as the limit."""
+    tenths = math.ceil(size * 10 / MEGABYTE)
+    return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
+
+
+def check_file_size(size: int | None, name: str) -> None:
+    """Refuse a file over the size limit before anything reads it."""
+    if size is not None and size > MAX_FILE_BYTES:
+        raise _reject(
+            FILE_TOO_LARGE.format(
+                name=name, size=_size_text(size), limit=_size_text(MAX_FILE_BYTES)
+            )
+        )
+
+
+def _read_bytes(file, name: str) -> bytes:
+    size = getattr(file, "size", None)
+    if size is None and hasattr(file, "seek"):
+        size = file.seek(0, io.SEEK_END)
+    check_file_size(size, name)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(MAX_FILE_BYTES + 1)
+    check_file_size(len(data), name)
+    if not data:
+        raise _reject(FILE_EMPTY.format(name=name))
+    return data
+
+
+def _columns(found: list[str], expected: dict[str, str], *, name: str, hint: str = "") -> dict:
+    """Map each expected column's key to its position; refuse missing or unexpected columns.
+    `expected` maps a column's name (as compared) to its key."""
+    positions: dict[str, int] = {}
+    unexpected, repeated = [], []
+    for index, header in enumerate(found):
+        key = expected.get(header)
+        if key is None:
+            if header:
+                unexpected.append(header)
+        elif key in positions:
+            repeated.append(header)
+        else:
+            positions[key] = index
+    missing = [header for header, key in expected.items() if key not in positions]
+    if missing or unexpected or repeated:
+        details = hint
+        if missing:
+            details += MISSING_COLUMNS.format(columns=", ".join(missing))
+        if unexpected:
+            details += UNEXPECTED_COLUMNS.format(columns=", ".join(unexpected))
+        if repeated:
+            details += REPEATED_COLUMNS.format(columns=", ".join(repeated))
+        raise _reject(
+            WRONG_COLUMNS.format(name=name, details=details, expected=", ".join(expected))
+        )
+    return positions
+
+
+def _check_row_count(count: int) -> None:
+    if count > MAX_ROWS:
+        raise _reject(TOO_MANY_ROWS.format(count=count, limit=MAX_ROWS))
+
+
+def read_return_workbook(
+    file, *, cycle: ReportingCycle, service: OrgUnit, name: str | None = None
+) -> ParsedRows:
+    """The rows of a return workbook downloaded from this service's return for this cycle.
+
+    Raises ImportRejected for a file that cannot be read as one; problems with single cells
+    are found by `check_rows`."""
+    name = _file_name(file, name)
+    data = _read_bytes(file, name)
+    if data.startswith(OLE2_MAGIC):
+        raise _reject(OLD_EXCEL.format(name=name))
+    if not data.startswith(ZIP_MAGIC):
+        raise _reject(NOT_A_WORKBOOK.format(name=name))
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a broken or foreign zip
+        raise _reject(NOT_A_WORKBOOK.format(name=name)) from None
+    try:
+        _check_workbook_is_for(book, name=name, cycle=cycle, service=service)
+        if RETURN_SHEET not in book.sheetnames:
+            raise _reject(NO_RETURN_SHEET.format(name=name))
+        columns, rows = _read_return_sheet(book[RETURN_SHEET], name=name)
+    except ImportRejected:
+        raise
+    except Exception:  # a damaged sheet inside a valid zip
+        raise _reject(NOT_A_WORKBOOK.format(name=name)) from None
+    finally:
+        book.close()
+    return ParsedRows(
+        kind=ImportKind.RETURN_WORKBOOK,
+        name=name,
+        columns=columns,
+        rows=rows,
+        cycle=cycle,
+        service=service,
+    )
+
+
+def _check_workbook_is_for(book, *, name: str, cycle: ReportingCycle, service: OrgUnit) -> None:
+    if ABOUT_SHEET not in book.sheetnames:
+        raise _reject(NOT_OUR_WORKBOOK.format(name=name))
+    facts = {
+        str(key): fact
+        for key, fact, *_ in book[ABOUT_SHEET].iter_rows(max_col=2, values_only=True)
+        if key
+    }
+    if facts.get("format") != FORMAT_MARK:
+        raise _reject(NOT_OUR_WORKBOOK.format(name=name))
+    if str(facts.get("cycle")) != str(cycle.pk) or str(facts.get("service")) != service.code:
+        raise _reject(
+            WRONG_RETURN.format(
+                name=name,
+                their_service=facts.get("service_name") or facts.get("service"),
+                their_period=facts.get("period_label") or facts.get("period"),
+                service=service.name,
+                period=cycle.period.label,
+            )
+        )
+
+
+def _read_return_sheet(sheet, *, name: str) -> tuple[dict, list[ParsedRow]]:
+    by_header = {column.header: column.key for column in COLUMNS}
+    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    found = [str(cell).strip() if cell is not None else "" for cell in header]
+    while found and not found[-1]:
+        found.pop()
+    positions = _columns(found, by_header, name=name)
+    wanted = {key: positions[key] for key in ("indicator_code", *INPUT_KEYS)}
+    rows, count = [], 0
+    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
+        values = {
+            key: _cell_value(cells[index]) if index < len(cells) else None
+            for key, index in wanted.items()
+        }
+        if all(_is_blank(value) for value in values.values()):
+            continue
+        count += 1
+        if count <= MAX_ROWS:
+            rows.append(ParsedRow(number=number, cells=values))
+    _check_row_count(count)
+    if not rows:
+        raise _reject(NO_ROWS.format(name=name))
+    return {key: header for header, key in by_header.items() if key in wanted}, rows
+
+
+def _cell_value(cell) -> object:
+    """A cell as the officer sees it: text, or a number as a Decimal."""
+    value = cell.value
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # the shortest decimal that is this float
+    else:
+        return str(value)  # a date, say: shown back to the officer as text
+    if "%" in (getattr(cell, "number_format", None) or ""):
+        number *= 100  # Excel holds 92.5% as 0.925; the officer typed and sees 92.5
+    return number
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_values_csv(file, *, name: str | None = None) -> ParsedRows:
+    """The rows of a CSV of figures for many services and periods (see docs/imports.md).
+
+    Raises ImportRejected for a file that cannot be read as one; problems with single cells
+    are found by `check_rows`."""
+    name = _file_name(file, name)
+    data = _read_bytes(file, name)
+    if data.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+        raise _reject(WORKBOOK_NOT_CSV.format(name=name))
+    if b"\x00" in data or data.startswith(b"%PDF"):
+        raise _reject(NOT_A_CSV.format(name=name))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _reject(NOT_UTF8.format(name=name)) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        raise _reject(NOT_A_CSV.format(name=name)) from None
+    if all(_is_blank(cell) for record in records for cell in record):
+        raise _reject(FILE_EMPTY.format(name=name))
+
+    found = [cell.strip().lower() for cell in records[0]]
+    while found and not found[-1]:
+        found.pop()
+    hint = SEMICOLONS if len(found) == 1 and ";" in found[0] else ""
+    positions = _columns(found, {key: key for key in CSV_COLUMNS}, name=name, hint=hint)
+
+    rows, problems, count = [], [], 0
+    for number, record in enumerate(records[1:], start=2):
+        if all(_is_blank(cell) for cell in record):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            continue
+        extra = [cell for cell in record[len(found) :] if not _is_blank(cell)]
+        if extra:
+            problems.append(
+                problem(
+                    number,
+                    "",
+                    ROW_TOO_LONG.format(row=number, count=len(record), expected=len(found)),
+                )
+            )
+            continue
+        cells = {
+            key: record[index].strip() if index < len(record) else ""
+            for key, index in positions.items()
+        }
+        rows.append(ParsedRow(number=number, cells=cells))
+    _check_row_count(count)
+    if not rows and not problems:
+        raise _reject(NO_ROWS.format(name=name))
+    return ParsedRows(
+        kind=ImportKind.CSV,
+        name=name,
+        columns={key: key for key in CSV_COLUMNS},
+        rows=rows,
+        problems=problems,
+    )
+
+
+# Checking
+
+
+class _CellProblem(Exception):
+    pass
+
+
+def _text(raw) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, Decimal):
+        return format(raw.normalize(), "f")
+    return str(raw).strip()
+
+
+def _number(raw, *, row: int, key: str, column: str) -> Decimal | None:
+    if _is_blank(raw):
+        return None
+    if isinstance(raw, Decimal):
+        number = raw
+    else:
+        try:
+            number = Decimal(str(raw).strip())
+        except InvalidOperation:
+            number = None
+    if number is None or not number.is_finite():
+        raise _CellProblem(
+            NOT_A_NUMBER.format(
+                row=row, column=column, text=_text(raw), example=NUMBER_EXAMPLES[key]
+            )
+        )
+    if abs(number) >= LARGEST:
+        raise _CellProblem(TOO_LARGE.format(row=row, column=column, text=_text(raw)))
+    if number.as_tuple().exponent < -DECIMAL_PLACES:
+        number = round_half_up(number, DECIMAL_PLACES)  # as it would be stored
+    return number
+
+
+def _quality(raw, *, row: int, column: str) -> str | None:
+    text = _text(raw)
+    if not text:
+        return None
+    quality = QUALITY_BY_TEXT.get(text.lower())
+    if quality is None:
+        raise _CellProblem(BAD_QUALITY.format(row=row, column=column, text=text))
+    return quality
+
+
+class _Context:
+    """Everything the rows are checked against, fetched in a fixed number of queries."""
+
+    def __init__(self, parsed: ParsedRows, by):
+        self.parsed = parsed
+        self.by = by
+        codes = {_text(row.cells.get("indicator_code")) for row in parsed.rows}
+        self.indicators = {
+            i.code: i for i in Indicator.objects.filter(code__in=codes).select_related("owner")
+        }
+        if parsed.cycle is not None:
+            self.periods = {
+                (parsed.cycle.period.kind, parsed.cycle.period.code): parsed.cycle.period
+            }
+            self.cycles = {parsed.cycle.period_id: parsed.cycle}
+        else:
+            texts = {_text(row.cells.get("period")) for row in parsed.rows}
+            self.periods = {(p.kind, p.code): p for p in Period.objects.filter(code__in=texts)}
+            self.cycles = {
+                c.period_id: c
+                for c in ReportingCycle.objects.filter(
+                    period__in=list(self.periods.values())
+                ).select_related("period")
+            }
+        self._due: dict[int, set[int]] = {}
+        ids = [i.pk for i in self.indicators.values()]
+        self.values = {
+            (v.indicator_id, v.period_id): v
+            for v in Value.objects.filter(
+                indicator_id__in=ids, period_id__in=[p.pk for p in self.periods.values()]
+            )
+        }
+        self.signed_off: dict[int, list[Value]] = defaultdict(list)
+        for value in (
+            Value.objects.filter(indicator_id__in=ids, state__in=SIGNED_OFF_STATES)
+            .select_related("period")
+            .order_by("period__starts_on")
+        ):
+            self.signed_off[value.indicator_id].append(value)
+
+    def due(self, cycle: ReportingCycle) -> set[int]:
+        if cycle.pk not in self._due:
+            units = {self.parsed.service.pk} if self.parsed.service else None
+            self._due[cycle.pk] = set(due_indicators(cycle, units).values_list("pk", flat=True))
+        return self._due[cycle.pk]
+
+    def history(self, indicator: Indicator, period: Period) -> list[Decimal]:
+        """The signed-off figures before the period, as the return page judges them."""
+        earlier = [
+            v
+            for v in self.signed_off[indicator.pk]
+            if v.period.kind == period.kind and v.period.ends_on < period.starts_on
+        ]
+        return [v.figure for v in earlier[-HISTORY_POINTS:] if v.figure is not None]
+
+
+def check_rows(parsed: ParsedRows, *, by, progress=None) -> Plan:
+    """Check every row against the framework and the return's rules; the Plan of what to
+    save, or ImportRejected listing every problem. `progress(rows_checked)` is called every
+    few hundred rows."""
+    problems = list(parsed.problems)
+    if by is None:
+        raise _reject(NO_UPLOADER.format(name=parsed.name))
+    if parsed.kind == ImportKind.RETURN_WORKBOOK:
+        problems += _check_return(parsed, by)
+        if problems:
+            raise ImportRejected(problems)
+    context = _Context(parsed, by)
+    planned, notes = [], []
+    seen: dict[tuple[int, int], int] = {}
+    unreadable = len(parsed.problems)  # rows already found wrong while reading
+    for done, row in enumerate(parsed.rows, start=unreadable + 1):
+        problems += _check_row(row, context, seen, planned, notes)
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+    if progress is not None:
+        progress(unreadable + len(parsed.rows))
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: p["row"] or 0))
+    return Plan(rows=planned, notes=notes)
+
+
+def _check_return(parsed: ParsedRows, by) -> list[dict]:
+    cycle, service = parsed.cycle, parsed.service
+    if not can(by, Action.ENTER_VALUE, service):
+        return [problem(None, "", NOT_ALLOWED.format(service=service.name))]
+    if cycle.state != CycleState.OPEN:
+        state = cycle.get_state_display().lower()
+        return [problem(None, "", CYCLE_NOT_OPEN.format(period=cycle.period.label, state=state))]
+    return []
+
+
+def _check_row(row: ParsedRow, context: _Context, seen: dict, planned: list, notes: list):
+    parsed, cells, number = context.parsed, row.cells, row.number
+    column = parsed.columns
+    if all(_is_blank(cells.get(key)) for key in CONTENT_KEYS):
+        return []  # nothing entered: the figure is left as it is
+    problems = []
+
+    def add(key: str, message: str) -> None:
+        problems.append(problem(number, column.get(key, ""), message))
+
+    indicator = _indicator(cells, number, context, add)
+    cycle = _cycle(indicator, cells, number, context, add)
+    if indicator is not None and cycle is not None:
+        first = seen.setdefault((indicator.pk, cycle.period_id), number)
+        if first != number:
+            add(
+                "indicator_code",
+                DUPLICATE_ROW.format(
+                    row=number, first=first, code=indicator.code, period=cycle.period.label
+                ),
+            )
+            return problems
+
+    parts = {}
+    for key in NUMBER_KEYS:
+        try:
+            parts[key] = _number(cells.get(key), row=number, key=key, column=column[key])
+        except _CellProblem as error:
+            add(key, str(error))
+    quality = None
+    try:
+        quality = _quality(cells.get("data_quality"), row=number, column=column["data_quality"])
+    except _CellProblem as error:
+        add("data_quality", str(error))
+    if indicator is not None and not indicator.numerator_label:
+        for key in ("numerator", "denominator"):
+            if not _is_blank(cells.get(key)):
+                add(key, NO_PARTS.format(row=number, column=column[key], code=indicator.code))
+    if problems or indicator is None or cycle is None:
+        return problems
+
+    period = cycle.period
+    key = (indicator.pk, period.pk)
+    value = context.values.get(key)
+    entries = {
+        "figure": parts["figure"],
+        "not_available_reason": _text(cells.get("not_available_reason")),
+        "data_quality": quality or (value.data_quality if value else DataQuality.FINAL),
+        "commentary": _text(cells.get("commentary")),
+        "reasons": _text(cells.get("reasons")),
+        "actions": _text(cells.get("actions")),
+    }
+    if indicator.numerator_label:
+        entries["numerator"] = parts["numerator"]
+        entries["denominator"] = parts["denominator"]
+    if value is not None and all(getattr(value, k) == v for k, v in entries.items()):
+        return problems  # the same as saved: nothing to change
+    if value is not None and value.state not in EDITABLE_STATES:
+        state = value.get_state_display().lower()
+        message = ALREADY_SUBMITTED.format(title=indicator.title, state=state)
+        add("figure", IN_ROW.format(row=number, column=column["figure"], message=message))
+        return problems
+
+    checked = check_entry(
+        definition=indicator,
+        entry=Entry(
+            figure=entries["figure"],
+            numerator=parts["numerator"],
+            denominator=parts["denominator"],
+            not_available_reason=entries["not_available_reason"],
+            commentary=entries["commentary"],
+        ),
+        history=context.history(indicator, period),
+        status=None,
+        submitting=False,  # imports save drafts; submission checks the rest
+    )
+    for name, message in checked.errors.items():
+        name = name if name in column else "figure"
+        add(name, IN_ROW.format(row=number, column=column[name], message=message))
+    for message in checked.warnings.values():
+        notes.append(
+            problem(
+                number,
+                column["figure"],
+                IN_ROW.format(row=number, column=column["figure"], message=message),
+            )
+        )
+    if not problems:
+        planned.append(
+            PlannedRow(
+                number=number,
+                indicator=indicator,
+                cycle=cycle,
+                entries=entries,
+                expected_version=value.lock_version if value else None,
+            )
+        )
+    return problems
+
+
+def _indicator(cells, number: int, context: _Context, add) -> Indicator | None:
+    parsed, column = context.parsed, context.parsed.columns["indicator_code"]
+    code = _text(cells.get("indicator_code"))
+    workbook = parsed.kind == ImportKind.RETURN_WORKBOOK
+    if not code:
+        fix = CODE_FIX_WORKBOOK if workbook else CODE_FIX_CSV
+        add("indicator_code", CODE_MISSING.format(row=number, column=column, fix=fix))
+        return None
+    indicator = context.indicators.get(code)
+    if workbook:
+        if indicator is None or indicator.pk not in context.due(parsed.cycle):
+            add(
+                "indicator_code",
+                NOT_IN_RETURN.format(
+                    row=number,
+                    column=column,
+                    code=code,
+                    service=parsed.service.name,
+                    period=parsed.cycle.period.label,
+                ),
+            )
+            return None
+        return indicator
+    if indicator is None:
+        add("indicator_code", UNKNOWN_CODE.format(row=number, column=column, code=code))
+        return None
+    if not can(context.by, Action.ENTER_VALUE, indicator):
+        add("indicator_code", NOT_YOURS.format(row=number, column=column, code=code))
+        return None
+    return indicator
+
+
+def _cycle(indicator, cells, number: int, context: _Context, add) -> ReportingCycle | None:
+    parsed = context.parsed
+    if parsed.cycle is not None:
+        return parsed.cycle
+    column = parsed.columns["period"]
+    text = _text(cells.get("period"))
+    if not text:
+        example = PERIOD_EXAMPLES[PeriodKind.quarter]
+        if indicator is not None:
+            example = PERIOD_EXAMPLES.get(Frequency(indicator.frequency).period_kind, example)
+        add("period", PERIOD_MISSING.format(row=number, column=column, example=example))
+        return None
+    same_code = [p for (_, code), p in context.periods.items() if code == text]
+    if indicator is None:
+        if not same_code and not any(_is_code_of(kind, text) for kind in PERIOD_EXAMPLES):
+            add("period", UNKNOWN_PERIOD.format(row=number, column=column, text=text))
+        return None
+    kind = Frequency(indicator.frequency).period_kind
+    period = context.periods.get((kind, text))
+    if period is None:
+        if _is_code_of(kind, text):
+            add("period", NO_CYCLE.format(row=number, column=column, period=text))
+        elif same_code or any(_is_code_of(other, text) for other in PERIOD_EXAMPLES):
+            add(
+                "period",
+                WRONG_KIND_PERIOD.format(
+                    row=number,
+                    column=column,
+                    code=indicator.code,
+                    frequency=indicator.get_frequency_display().lower(),
+                    kind=PeriodKind(kind).label.lower(),
+                    example=PERIOD_EXAMPLES[kind],
+                    text=text,
+                ),
+            )
+        else:
+            add("period", UNKNOWN_PERIOD.format(row=number, column=column, text=text))
+        return None
+    cycle = context.cycles.get(period.pk)
+    if cycle is None:
+        add("period", NO_CYCLE.format(row=number, column=column, period=period.label))
+        return None
+    if cycle.state != CycleState.OPEN:
+        state = cycle.get_state_display().lower()
+        add(
+            "period",
+            ROW_CYCLE_NOT_OPEN.format(row=number, column=column, period=period.label, state=state),
+        )
+        return None
+    if indicator.pk not in context.due(cycle):
+        add(
+            "indicator_code",
+            NOT_DUE.format(
+                row=number,
+                column=parsed.columns["indicator_code"],
+                code=indicator.code,
+                period=period.label,
+                lifecycle=indicator.get_lifecycle_display().lower(),
+            ),
+        )
+        return None
+    return cycle
+
+
+def _is_code_of(kind: str, text: str) -> bool:
+    try:
+        period_from_code(PeriodKind(kind), text)
+    except ValueError:
+        return False
+    return True
+
+
+# Applying
+
+
+def start_import(
+    *,
+    kind: str,
+    upload,
+    by,
+    cycle: ReportingCycle | None = None,
+    service: OrgUnit | None = None,
+) -> ImportRun:
+    """Keep an uploaded file as a queued import run and queue the task that applies it."""
+    from returns.tasks import run_import  # the task module imports this one
+
+    name = _file_name(upload, None)
+    check_file_size(getattr(upload, "size", None), name)
+    run = ImportRun(
+        kind=kind,
+        cycle=cycle,
+        service=service,
+        file=upload,
+        original_name=name[:255],
+        uploaded_by=by,
+        created_at=timezone.now(),
+    )
+    run.save()
+    # Queued in the request's own transaction: the database backend's worker sees the run
+    # and its task together; the immediate backend (tests) runs it here and now.
+    run_import.enqueue(run.pk)
+    return run
+
+
+def apply_import(run: ImportRun) -> ImportRun:
+    """Check a queued run's file and, only if every row is right, save all its figures as
+    drafts in one transaction. The run records progress, then the problems or the outcome."""
+    run = ImportRun.objects.select_related("cycle__period", "service", "uploaded_by").get(pk=run.pk)
+    if run.state != ImportState.QUEUED:
+        return run  # a run is applied once
+    _update(run, state=ImportState.RUNNING)
+    try:
+        parsed = _read_run(run)
+        _update(run, total_rows=len(parsed.rows) + len(parsed.problems))
+        plan = check_rows(
+            parsed,
+            by=run.uploaded_by,
+            progress=lambda done: _update(run, processed_rows=done),
+        )
+        save_plan(
+            plan, parsed, by=run.uploaded_by, reason=IMPORT_REASON.format(name=run.original_name)
+        )
+    except ImportRejected as rejected:
+        return _finish(run, ImportState.FAILED, problems=rejected.problems)
+    except Exception:
+        logger.exception("Import run %s failed", run.pk)
+        broken = problem(None, "", BROKEN.format(name=run.original_name))
+        return _finish(run, ImportState.FAILED, problems=[broken])
+    return _finish(run, ImportState.DONE, imported_rows=len(plan.rows), notes=plan.notes)
+
+
+def _read_run(run: ImportRun) -> ParsedRows:
+    name = run.original_name
+    with run.file.open("rb") as handle:
+        if run.kind == ImportKind.RETURN_WORKBOOK:
+            if run.cycle is None or run.service is None:
+                raise _reject(RETURN_GONE)
+            return read_return_workbook(handle, cycle=run.cycle, service=run.service, name=name)
+        return read_values_csv(handle, name=name)
+
+
+@transaction.atomic
+def save_plan(plan: Plan, parsed: ParsedRows, *, by, reason: str) -> None:
+    """Save a checked file's rows as drafts, a service's return at a time, in one
+    transaction: a refusal of any return (a figure changed meanwhile, a cycle closed)
+    rolls back every return already saved, and raises ImportRejected saying why."""
+    groups: dict[tuple[int, int], list[PlannedRow]] = defaultdict(list)
+    for row in plan.rows:
+        groups[row.cycle.pk, row.indicator.owner_id].append(row)
+    # A fixed order, so two imports lock the same cycles in the same order.
+    for (_, _), rows in sorted(groups.items()):
+        cycle, service = rows[0].cycle, rows[0].indicator.owner
+        inputs = [
+            EntryInput(
+                indicator=row.indicator,
+                entries=row.entries,
+                expected_version=row.expected_version,
+                reason=reason,
+                imported=True,
+            )
+            for row in rows
+        ]
+        try:
+            save_return(cycle=cycle, service=service, inputs=inputs, by=by, submit=False)
+        except ReturnConflict as conflict:
+            row = next(r for r in rows if r.indicator.pk == conflict.indicator.pk)
+            column = parsed.columns["indicator_code"]
+            message = CONFLICT_ROW.format(
+                row=row.number, column=column, code=conflict.indicator.code
+            )
+            raise ImportRejected([problem(row.number, column, message)]) from None
+        except (PermissionDenied, Http404):
+            raise _reject(NOT_ALLOWED.format(service=service.name)) from None
+        except WorkflowError as error:
+            raise _reject(f"{error}. Nothing was imported") from None
+
+
+def _update(run: ImportRun, **fields) -> None:
+    """Save progress at once, whatever transaction the caller is in later."""
+    for name, new in fields.items():
+        setattr(run, name, new)
+    ImportRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _finish(run: ImportRun, state: str, **fields) -> ImportRun:
+    _update(run, state=state, finished_at=timezone.now(), **fields)
+    return run
+
+
+def imported_returns(run: ImportRun) -> list[tuple[ReportingCycle, OrgUnit]]:
+    """The returns a finished import saved figures to, to link back to."""
+    if run.state != ImportState.DONE or not run.imported_rows:
+        return []
+    if run.kind == ImportKind.RETURN_WORKBOOK:
+        return [(run.cycle, run.service)] if run.cycle and run.service else []
+    pairs = set(
+        ValueRevision.objects.filter(
+            reason=IMPORT_REASON.format(name=run.original_name),
+            changed_by=run.uploaded_by,
+            changed_at__gte=run.created_at,
+            changed_at__lte=run.finished_at,
+        ).values_list("value__period_id", "value__indicator__owner_id")
+    )
+    cycles = {
+        c.period_id: c
+        for c in ReportingCycle.objects.filter(period_id__in={p for p, _ in pairs}).select_related(
+            "period"
+        )
+    }
+    services = OrgUnit.objects.in_bulk({s for _, s in pairs})
+    found = [(cycles[p], services[s]) for p, s in pairs if p in cycles and s in services]
+    return sorted(found, key=lambda pair: (pair[0].period.starts_on, pair[1].name))

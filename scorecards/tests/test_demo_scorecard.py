@@ -1,0 +1,72 @@
+"""The organisation scorecard with the whole demo council: complete, and still bounded."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from demo.council import STABLE_CODES, STEP_CHANGE_CODES
+from indicators.models import Indicator, Period
+from organisation.models import User
+from organisation.queries import current_council
+from scorecards.queries import organisation_scorecard, strategic_indicators
+from scorecards.readings import read_indicators
+from scorecards.tests.test_organisation_page import QUERY_BASELINE
+from status.spc import Variation
+from strategy.models import Ambition
+
+pytestmark = pytest.mark.django_db
+
+DEMO_TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    call_command("load_demo", "--today", DEMO_TODAY.isoformat(), verbosity=0)
+    monkeypatch.setattr("scorecards.views.timezone.localdate", lambda: DEMO_TODAY)
+
+
+# One test, because loading the demo council takes several seconds.
+def test_the_demo_scorecard_is_complete_bounded_and_finds_signals(client, demo):
+    client.force_login(User.objects.get(username="councillor"))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("scorecards:organisation"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Organisation scorecard: Q2 2026/27" in page
+    for ambition in Ambition.objects.all():
+        assert f">{ambition.title}</h2>" in page
+    strategic = strategic_indicators()
+    assert len(strategic) >= 30
+    for indicator in strategic:
+        assert indicator.code in page
+    assert len(queries) == QUERY_BASELINE["organisation_scorecard"]
+
+    # Every strategic indicator is judged, and the demo has every kind of status.
+    period = Period.objects.get(code="2026-27-Q2")
+    scorecard = organisation_scorecard(period=period, today=DEMO_TODAY, council=current_council())
+
+    counts = scorecard.roll_up.statuses
+    assert scorecard.roll_up.total == scorecard.indicator_count
+    assert counts["green"] and counts["amber"] and counts["red"]
+    assert counts["missing"]  # the demo's late returns, past their deadline
+
+    # SPC finds the deliberate step changes, and leaves the pure-noise series alone.
+    stepped = list(Indicator.objects.filter(code__in=STEP_CHANGE_CODES))
+    stable = list(Indicator.objects.filter(code__in=STABLE_CODES))
+
+    readings = read_indicators(
+        stepped + stable, period, today=DEMO_TODAY, council=current_council()
+    )
+
+    for indicator in stepped:
+        chart = readings[indicator.pk].spc.chart
+        assert chart is not None, indicator.code
+        assert any(point.special_cause for point in chart.points), indicator.code
+    for indicator in stable:
+        assert readings[indicator.pk].spc.variation is Variation.common_cause, indicator.code
