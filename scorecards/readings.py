@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -114,33 +114,49 @@ def read_indicators(
     council: Council,
     proposed: dict[int, Decimal | None] | None = None,
 ) -> dict[int, Reading]:
-    """Readings for `indicators` for the scorecard period `span` (five queries).
+    """Readings for `indicators` for the scorecard period `span` (six queries).
 
     `proposed` maps indicator ids to figures an officer is entering for `span` itself: the
     readings then say what status those figures would get once signed off.
     """
     ids = [i.pk for i in indicators]
     calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
-    figures: dict[tuple[int, int], Decimal] = {}
-    values: dict[tuple[int, int], Value] = {}
-    for value in Value.objects.filter(
-        indicator_id__in=ids, state__in=SIGNED_OFF_STATES, period__ends_on__lte=span.ends_on
-    ):
-        values[value.indicator_id, value.period_id] = value
-        if value.figure is not None:
-            figures[value.indicator_id, value.period_id] = value.figure
+    signed_off = Value.objects.filter(indicator_id__in=ids, state__in=SIGNED_OFF_STATES)
+    # Every figure for the series, as plain tuples (thousands of rows: no model instances) …
+    figures: dict[tuple[int, int], Decimal] = {
+        (indicator_id, period_id): figure
+        for indicator_id, period_id, figure in signed_off.filter(
+            period__ends_on__lte=span.ends_on, figure__isnull=False
+        ).values_list("indicator_id", "period_id", "figure")
+    }
+    # … and whole values (with their commentary) only for the periods inside the span.
+    in_span = Q(period__starts_on__gte=span.starts_on, period__ends_on__lte=span.ends_on)
+    # Annual indicators on a quarterly scorecard show the last year's value.
+    last_year = Q(
+        period__kind=PeriodKind.financial_year,
+        period__ends_on__lte=span.ends_on,
+        period__ends_on__gt=span.ends_on - timedelta(days=366),
+    )
+    values: dict[tuple[int, int], Value] = {
+        (value.indicator_id, value.period_id): value
+        for value in signed_off.filter(in_span | last_year).order_by()
+    }
     for indicator_id, figure in (proposed or {}).items():
         figures.pop((indicator_id, span.pk), None)
         if figure is not None:
             figures[indicator_id, span.pk] = figure
-    # Annual targets live on financial years, which may end after the span.
+    # Targets for the span's own periods, and for the financial years around it (annual
+    # targets live on the year, which may end after the span).
+    year_around = Q(
+        period__kind=PeriodKind.financial_year,
+        period__starts_on__lte=span.ends_on,
+        period__ends_on__gte=span.ends_on,
+    )
     targets = {
         (t.indicator_id, t.period_id): t
-        for t in Target.objects.filter(
-            Q(period__ends_on__lte=span.ends_on)
-            | Q(period__kind=PeriodKind.financial_year, period__starts_on__lte=span.ends_on),
-            indicator_id__in=ids,
-        )
+        for t in Target.objects.filter(in_span | last_year | year_around, indicator_id__in=ids)
+        .order_by()
+        .defer("rationale")
     }
     deadlines = dict(
         ReportingCycle.objects.filter(period__ends_on__lte=span.ends_on).values_list(
