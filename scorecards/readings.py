@@ -53,6 +53,8 @@ class Reading:
     comparison: Comparison
     comparison_period: Period | None
     comparison_shown: str
+    last_year_shown: str  # the figure for the same period last year
+    last_year_direction: Direction  # compared with that figure
     spc: SpcReading
     value: Value | None  # the signed-off value carrying the commentary
     series: tuple[tuple[Period, Decimal], ...]
@@ -119,6 +121,30 @@ def read_indicators(
     `proposed` maps indicator ids to figures an officer is entering for `span` itself: the
     readings then say what status those figures would get once signed off.
     """
+    context, versions = _load(indicators, span, today=today, council=council, proposed=proposed)
+    return {
+        indicator.pk: context.read(indicator, span, versions[indicator.pk])
+        for indicator in indicators
+    }
+
+
+def indicator_history(
+    indicator: Indicator, span: Period, *, today: date, council: Council
+) -> list[Reading]:
+    """A reading for every one of the indicator's own periods up to `span`, latest first:
+    each judged as it was for its own period (its target, its definition, its deadline)."""
+    context, versions = _load([indicator], span, today=today, council=council, whole=True)
+    kind = Frequency(indicator.frequency).period_kind
+    periods = [p for p in context.calendar.by_kind.get(kind, []) if p.ends_on <= span.ends_on]
+    return [
+        context.read(indicator, period, versions[indicator.pk], with_spc=False)
+        for period in reversed(periods)
+    ]
+
+
+def _load(indicators, span, *, today, council, proposed=None, whole=False):
+    """Everything the readings need, in six queries. `whole` keeps every period's values and
+    targets as objects (for one indicator's history), not just the span's."""
     ids = [i.pk for i in indicators]
     calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
     signed_off = Value.objects.filter(indicator_id__in=ids, state__in=SIGNED_OFF_STATES)
@@ -131,6 +157,8 @@ def read_indicators(
     }
     # … and whole values (with their commentary) only for the periods inside the span.
     in_span = Q(period__starts_on__gte=span.starts_on, period__ends_on__lte=span.ends_on)
+    if whole:
+        in_span = Q(period__ends_on__lte=span.ends_on)
     # Annual indicators on a quarterly scorecard show the last year's value.
     last_year = Q(
         period__kind=PeriodKind.financial_year,
@@ -166,12 +194,7 @@ def read_indicators(
     versions = defaultdict(list)
     for version in IndicatorVersion.objects.filter(indicator_id__in=ids):
         versions[version.indicator_id].append(version)
-
-    context = _Context(calendar, figures, values, targets, deadlines, today, council)
-    return {
-        indicator.pk: context.read(indicator, span, versions[indicator.pk])
-        for indicator in indicators
-    }
+    return _Context(calendar, figures, values, targets, deadlines, today, council), versions
 
 
 @dataclass
@@ -210,7 +233,7 @@ class _Context:
                 return annual, annual.value
         return None, None
 
-    def read(self, indicator: Indicator, span: Period, versions) -> Reading:
+    def read(self, indicator: Indicator, span: Period, versions, with_spc=True) -> Reading:
         natives = self.calendar.native_periods(indicator.frequency, span)
         definition = (
             definition_in_force(indicator, natives[-1].starts_on, versions)
@@ -274,7 +297,15 @@ class _Context:
             lower=lower,
             upper=upper,
         )
-        series = self.series(indicator, aggregation, natives)
+        last_year_direction = direction_of_travel(
+            current=figure,
+            previous=last_year,
+            polarity=polarity,
+            precision=precision,
+            lower=lower,
+            upper=upper,
+        )
+        series = self.series(indicator, aggregation, natives) if with_spc else []
         spc = spc_reading(
             [figure for _, figure in series],
             polarity,
@@ -300,6 +331,10 @@ class _Context:
             comparison_shown=format_value(previous, precision, unit)
             if previous is not None
             else "",
+            last_year_shown=format_value(last_year, precision, unit)
+            if last_year is not None
+            else "",
+            last_year_direction=last_year_direction,
             spc=spc,
             value=self.values.get((indicator.pk, natives[-1].pk)) if natives else None,
             series=tuple(series),

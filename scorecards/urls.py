@@ -5,4 +5,10 @@ from scorecards import views
 app_name = "scorecards"
 urlpatterns = [
     path("", views.organisation_scorecard_page, name="organisation"),
+    path("ambitions/<slug:code>/", views.ambition_page, name="ambition"),
+    path("outcomes/<slug:code>/", views.outcome_page, name="outcome"),
+    path("directorates/<slug:code>/", views.directorate_page, name="directorate"),
+    path("services/<slug:code>/", views.service_page, name="service"),
+    path("committees/<slug:code>/", views.committee_page, name="committee"),
+    path("indicators/<slug:code>/", views.indicator_page, name="indicator"),
 ]

@@ -1,31 +1,255 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
+"""Scorecard pages: each a step of the golden thread, for one quarter, filterable and
+exportable. Every page needs a signed-in person; only signed-off figures appear."""
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from indicators.models import Indicator
+from organisation.models import OrgUnit, OrgUnitKind
+from organisation.permissions import Action, can
 from organisation.queries import current_council
-from scorecards.queries import organisation_scorecard, scorecard_quarters
+from scorecards import exports, queries
+from scorecards.filters import FilterForm
+from strategy.models import Ambition, Committee, Outcome
+
+
+def _quarter(request, quarters):
+    wanted = request.GET.get("period")
+    if not wanted:
+        return quarters[0]
+    period = next((q for q in quarters if q.code == wanted), None)
+    if period is None:
+        raise Http404("No such quarter")
+    return period
+
+
+def _scorecard_page(
+    request,
+    *,
+    build,
+    title,
+    caption,
+    breadcrumbs,
+    nav_current="scorecards",
+    period=None,
+    intro="",
+    extra=None,
+):
+    """Render (or export) a scorecard: choose the quarter, apply the filters, build it."""
+    council = current_council(request)
+    today = timezone.localdate()
+    quarters = queries.scorecard_quarters(today=today)
+    if council is None or not quarters:
+        return render(request, "scorecards/empty.html")
+    period = period or _quarter(request, quarters)
+    form = FilterForm(request.GET or None)
+    scorecard = build(period=period, today=today, council=council, filters=form.filters())
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _export(scorecard, title, export)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {
+            "scorecard": scorecard,
+            "quarters": quarters,
+            "title": title,
+            "caption": caption,
+            "intro": intro,
+            "breadcrumbs": breadcrumbs,
+            "filter_form": form,
+            "query": query.urlencode(),
+            "nav_current": nav_current,
+            "wide_page": True,
+            **(extra or {}),
+        },
+    )
+
+
+def _export(scorecard, title, kind):
+    name = slugify(f"{title} {scorecard.period.label}")
+    if kind == "csv":
+        response = HttpResponse(exports.as_csv(scorecard), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(
+        exports.as_xlsx(scorecard, title=title),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _home():
+    return ("Organisation scorecard", reverse("scorecards:organisation"))
 
 
 @login_required
 def organisation_scorecard_page(request):
     """The organisation-wide balanced scorecard for a quarter (default: latest complete)."""
     council = current_council(request)
+    label = council.ambition_label.lower() if council else "ambition"
+    return _scorecard_page(
+        request,
+        build=queries.organisation_scorecard,
+        title="Organisation scorecard",
+        caption=council.name if council else "",
+        breadcrumbs=[],
+        intro=f"The council's strategic indicators by {label}, judged against their targets.",
+        extra={
+            "directorates": OrgUnit.objects.filter(kind=OrgUnitKind.DIRECTORATE, is_active=True),
+            "committees": Committee.objects.all(),
+        },
+    )
+
+
+@login_required
+def ambition_page(request, code: str):
+    ambition = get_object_or_404(Ambition, code=code)
+
+    def build(**kwargs):
+        return queries.ambition_scorecard(ambition, **kwargs)
+
+    return _scorecard_page(
+        request,
+        build=build,
+        title=ambition.title,
+        caption=current_council(request).ambition_label,
+        breadcrumbs=[_home(), (ambition.title, None)],
+        intro=ambition.description,
+    )
+
+
+@login_required
+def outcome_page(request, code: str):
+    outcome = get_object_or_404(Outcome.objects.select_related("ambition", "lead_unit"), code=code)
+
+    def build(**kwargs):
+        return queries.outcome_scorecard(outcome, **kwargs)
+
+    return _scorecard_page(
+        request,
+        build=build,
+        title=outcome.title,
+        caption="Outcome",
+        breadcrumbs=[
+            _home(),
+            (outcome.ambition.title, reverse("scorecards:ambition", args=[outcome.ambition.code])),
+            (outcome.title, None),
+        ],
+        intro=outcome.description,
+        extra={"lead_unit": outcome.lead_unit},
+    )
+
+
+@login_required
+def directorate_page(request, code: str):
+    directorate = get_object_or_404(OrgUnit, code=code, kind=OrgUnitKind.DIRECTORATE)
+
+    def build(**kwargs):
+        return queries.directorate_scorecard(directorate, **kwargs)
+
+    return _scorecard_page(
+        request,
+        build=build,
+        title=f"{directorate.name} scorecard",
+        caption="Directorate",
+        breadcrumbs=[_home(), (directorate.name, None)],
+        intro=directorate.description,
+    )
+
+
+@login_required
+def service_page(request, code: str):
+    service = get_object_or_404(
+        OrgUnit.objects.select_related("parent"), code=code, kind=OrgUnitKind.SERVICE
+    )
+
+    def build(**kwargs):
+        return queries.service_scorecard(service, **kwargs)
+
+    trail = [_home()]
+    if service.parent_id:
+        trail.append(
+            (service.parent.name, reverse("scorecards:directorate", args=[service.parent.code]))
+        )
+    return _scorecard_page(
+        request,
+        build=build,
+        title=service.name,
+        caption="Service",
+        breadcrumbs=[*trail, (service.name, None)],
+        intro=service.description,
+    )
+
+
+@login_required
+def committee_page(request, code: str):
+    """Exactly the indicators in the committee's remit, for the period its next meeting will
+    consider (another quarter can be chosen)."""
+    committee = get_object_or_404(Committee, code=code)
+    meeting, period = queries.committee_period(committee, today=timezone.localdate())
+    if request.GET.get("period"):
+        period = None  # the switcher chose another quarter
+
+    def build(**kwargs):
+        return queries.committee_scorecard(committee, **kwargs)
+
+    return _scorecard_page(
+        request,
+        build=build,
+        title=committee.name,
+        caption="Committee",
+        breadcrumbs=[_home(), (committee.name, None)],
+        period=period,
+        intro=committee.remit,
+        extra={"meeting": meeting},
+    )
+
+
+@login_required
+def indicator_page(request, code: str):
+    """One indicator: its figure and SPC chart, every period's value, its definition and
+    versions, where it sits in the golden thread, and (for those allowed) sign-off history."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("owner", "owner__parent", "responsible_officer"),
+        code=code,
+    )
+    council = current_council(request)
     today = timezone.localdate()
-    quarters = scorecard_quarters(today=today)
+    quarters = queries.scorecard_quarters(today=today)
     if council is None or not quarters:
-        return render(request, "scorecards/empty.html", status=200)
-    wanted = request.GET.get("period")
-    period = next((q for q in quarters if q.code == wanted), None) if wanted else quarters[0]
-    if period is None:
-        raise Http404("No such quarter")
-    scorecard = organisation_scorecard(period=period, today=today, council=council)
+        return render(request, "scorecards/empty.html")
+    period = _quarter(request, quarters)
+    detail = queries.indicator_detail(indicator, period=period, today=today, council=council)
+    trail = [_home()]
+    if detail.outcomes:
+        outcome = detail.outcomes[0]
+        trail += [
+            (outcome.ambition.title, reverse("scorecards:ambition", args=[outcome.ambition.code])),
+            (outcome.title, reverse("scorecards:outcome", args=[outcome.code])),
+        ]
+    value = detail.reading.value
+    may_see_sign_off = value is not None and can(request.user, Action.VIEW_UNAPPROVED, value)
     return render(
         request,
-        "scorecards/organisation.html",
+        "scorecards/indicator.html",
         {
-            "scorecard": scorecard,
+            "detail": detail,
+            "reading": detail.reading,
+            "indicator": indicator,
+            "period": period,
             "quarters": quarters,
+            "breadcrumbs": [*trail, (indicator.title, None)],
+            "sign_off_history": list(value.revisions.select_related("changed_by"))
+            if may_see_sign_off
+            else None,
             "nav_current": "scorecards",
             "wide_page": True,
         },

@@ -40,7 +40,7 @@ def test_the_demo_scorecard_is_complete_bounded_and_finds_signals(client, demo):
     assert response.status_code == 200
     assert "Organisation scorecard: Q2 2026/27" in page
     for ambition in Ambition.objects.all():
-        assert f">{ambition.title}</h2>" in page
+        assert f">{ambition.title}</a></h2>" in page
     strategic = strategic_indicators()
     assert len(strategic) >= 30
     for indicator in strategic:

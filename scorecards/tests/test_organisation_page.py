@@ -99,10 +99,10 @@ def test_shows_each_ambition_with_its_indicators_judged(client, framework, counc
     assert "44.2%" in page and "45.0%" in page
     # 44.2 against 45 with the default 5% tolerance is Amber; 171 against 140 is Red.
     greener_section = page[
-        page.index(">A greener Testshire</h2>") : page.index(">Good homes for all</h2>")
+        page.index(">A greener Testshire</a></h2>") : page.index(">Good homes for all</a></h2>")
     ]
     assert ">Amber<" in greener_section and "Improving" in greener_section
-    homes_section = page[page.index(">Good homes for all</h2>") :]
+    homes_section = page[page.index(">Good homes for all</a></h2>") :]
     assert ">Red<" in homes_section and "Worsening" in homes_section
 
 

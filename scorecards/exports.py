@@ -1,0 +1,97 @@
+"""A scorecard's table as CSV or Excel, exactly as filtered on the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from scorecards.queries import Scorecard
+
+HEADERS = [
+    "Section",
+    "Code",
+    "Indicator",
+    "Period",
+    "Value",
+    "Target",
+    "Status",
+    "Direction of travel",
+    "Compared with",
+    "Previous value",
+    "Same period last year",
+    "Variation (SPC)",
+    "Assurance (SPC)",
+    "Commentary",
+]
+
+
+def rows(scorecard: Scorecard) -> list[list[str]]:
+    out = []
+    for section in scorecard.sections:
+        for r in section.readings:
+            out.append(
+                [
+                    section.title,
+                    r.indicator.code,
+                    r.definition.title,
+                    r.period.label if r.period else scorecard.period.label,
+                    r.figure_shown,
+                    r.target_shown,
+                    r.rag.label,
+                    r.direction.label,
+                    r.comparison_period.label if r.comparison_period else "",
+                    r.comparison_shown,
+                    r.last_year_shown,
+                    r.spc.variation.label,
+                    r.spc.assurance.label,
+                    r.value.commentary if r.value else "",
+                ]
+            )
+    return out
+
+
+def _safe(cell: str) -> str:
+    # Spreadsheet formula injection: text starting with these is read as a formula.
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") and not _is_number(cell) else cell
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.lstrip("+-").lstrip("£").replace(",", "").split(" ")[0].rstrip("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def as_csv(scorecard: Scorecard) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    writer.writerows([[_safe(c) for c in row] for row in rows(scorecard)])
+    return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly
+
+
+def as_xlsx(scorecard: Scorecard, *, title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Scorecard"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"{scorecard.council.name}, {scorecard.period.label}"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for row in rows(scorecard):
+        sheet.append([_safe(c) for c in row])
+    sheet.freeze_panes = "A5"
+    for column, width in zip(
+        "ABCDEFGHIJKLMN", (28, 10, 48, 16, 12, 12, 11, 16, 16, 14, 14, 30, 26, 60), strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()

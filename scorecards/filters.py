@@ -1,0 +1,119 @@
+"""Filters every scorecard offers: by status, direction, SPC reading, set, directorate and
+committee. Sets, directorates and committees narrow the indicators read from the database;
+the readings narrow what is shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from indicators.models import IndicatorSet
+from organisation.models import OrgUnit, OrgUnitKind
+from scorecards.readings import Reading
+from status.direction import Direction
+from status.rag import Rag
+from status.spc import Variation
+from strategy.models import Committee
+
+
+@dataclass(frozen=True)
+class Filters:
+    statuses: frozenset[str] = field(default_factory=frozenset)
+    directions: frozenset[str] = field(default_factory=frozenset)
+    variations: frozenset[str] = field(default_factory=frozenset)
+    sets: frozenset[str] = field(default_factory=frozenset)
+    directorate: OrgUnit | None = None
+    committee: Committee | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (
+                self.statuses,
+                self.directions,
+                self.variations,
+                self.sets,
+                self.directorate,
+                self.committee,
+            )
+        )
+
+    def narrow(self, indicators: QuerySet) -> QuerySet:
+        if self.sets:
+            indicators = indicators.filter(sets__code__in=self.sets).distinct()
+        if self.directorate is not None:
+            d = self.directorate
+            indicators = indicators.filter(
+                Q(owner=d) | Q(owner__parent=d) | Q(owner__parent__parent=d)
+            )
+        if self.committee is not None:
+            indicators = indicators.filter(committees=self.committee)
+        return indicators
+
+    def keep(self, reading: Reading) -> bool:
+        return (
+            (not self.statuses or reading.rag.value in self.statuses)
+            and (not self.directions or reading.direction.value in self.directions)
+            and (not self.variations or reading.spc.variation.value in self.variations)
+        )
+
+
+class FilterForm(forms.Form):
+    status = forms.MultipleChoiceField(
+        required=False,
+        choices=Rag.choices(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Status",
+    )
+    direction = forms.MultipleChoiceField(
+        required=False,
+        choices=Direction.choices(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Direction of travel",
+    )
+    variation = forms.MultipleChoiceField(
+        required=False,
+        choices=Variation.choices(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Variation (SPC)",
+    )
+    indicator_set = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Indicator set"
+    )
+    directorate = forms.ModelChoiceField(
+        required=False,
+        queryset=OrgUnit.objects.none(),
+        empty_label="All directorates",
+        label="Directorate",
+    )
+    committee = forms.ModelChoiceField(
+        required=False,
+        queryset=Committee.objects.none(),
+        empty_label="All committees",
+        label="Committee",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator_set"].choices = list(
+            IndicatorSet.objects.values_list("code", "name")
+        )
+        self.fields["directorate"].queryset = OrgUnit.objects.filter(
+            kind=OrgUnitKind.DIRECTORATE, is_active=True
+        )
+        self.fields["committee"].queryset = Committee.objects.all()
+
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(
+            statuses=frozenset(data["status"]),
+            directions=frozenset(data["direction"]),
+            variations=frozenset(data["variation"]),
+            sets=frozenset(data["indicator_set"]),
+            directorate=data["directorate"],
+            committee=data["committee"],
+        )
