@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from charts.spc import spc_chart
 from indicators.models import Indicator
 from organisation.models import OrgUnit, OrgUnitKind
 from organisation.permissions import Action, can
@@ -73,7 +74,8 @@ def _scorecard_page(
 
 
 def _export(scorecard, title, kind):
-    name = slugify(f"{title} {scorecard.period.label}")
+    # "Q2 2025/26" as q2-2025-26: slugify alone would run the years together (202526).
+    name = slugify(f"{title} {scorecard.period.label}".replace("/", "-"))
     if kind == "csv":
         response = HttpResponse(exports.as_csv(scorecard), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -235,7 +237,20 @@ def indicator_page(request, code: str):
             (outcome.ambition.title, reverse("scorecards:ambition", args=[outcome.ambition.code])),
             (outcome.title, reverse("scorecards:outcome", args=[outcome.code])),
         ]
-    value = detail.reading.value
+    reading = detail.reading
+    chart = spc_chart(
+        title=f"{reading.definition.title}: statistical process control chart",
+        points=list(reading.series),
+        chart=reading.spc.chart,
+        polarity=reading.definition.polarity,
+        unit=reading.definition.unit,
+        precision=reading.definition.precision,
+        target=reading.target,
+        lower=reading.lower,
+        upper=reading.upper,
+        frequency=indicator.get_frequency_display().lower(),
+    )
+    value = reading.value
     may_see_sign_off = value is not None and can(request.user, Action.VIEW_UNAPPROVED, value)
     return render(
         request,
@@ -247,6 +262,7 @@ def indicator_page(request, code: str):
             "period": period,
             "quarters": quarters,
             "breadcrumbs": [*trail, (indicator.title, None)],
+            "spc_chart": chart if reading.series else None,
             "sign_off_history": list(value.revisions.select_related("changed_by"))
             if may_see_sign_off
             else None,

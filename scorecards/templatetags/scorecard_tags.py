@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from charts.sparkline import sparkline
 from status.direction import Direction
 from status.numbers import format_value, round_half_up
 from status.rag import Rag
@@ -83,3 +84,18 @@ def direction_summary(roll_up) -> str:
     """Counts by direction of travel in words, leaving out the directions nobody has."""
     parts = [f"{d.label.lower()} {n}" for d, n in roll_up.directions.items() if n]
     return "; ".join(parts) if parts else "none"
+
+
+@register.filter
+def sparkline_svg(reading) -> str:
+    """A reading's trend as a tiny inline chart (its own title and description)."""
+    if len(reading.series) < 2:
+        return ""
+    return sparkline(
+        title=f"Trend: {reading.definition.title}",
+        points=list(reading.series),
+        unit=reading.definition.unit,
+        precision=reading.definition.precision,
+        chart=reading.spc.chart,
+        frequency=reading.indicator.get_frequency_display().lower(),
+    ).svg

@@ -1,0 +1,483 @@
+"""The XmR chart of an indicator, drawn the NHS "Making Data Count" way.
+
+Values are a grey line with a marker per point; the mean is a solid line, the process limits
+dashed, the target dash-dotted, each named at its right-hand end. Special-cause points change
+shape as well as colour (blue square improving, orange triangle concerning, purple diamond
+for an indicator with no better direction), and a legend names each shape in words.
+"""
+
+import math
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import Enum
+
+from django.utils.html import mark_safe
+
+from status import spc as spc_rules
+from status.numbers import format_value
+from status.periods import MONTH_NAMES
+from status.polarity import Polarity
+from status.spc import MINIMUM_POINTS, Assurance, Side, Variation, XmrChart, XmrPoint
+
+from . import svg
+from .svg import Chart, Shape
+
+NOT_ENOUGH_DATA = f"Not enough data for SPC ({MINIMUM_POINTS} points needed)"
+NO_VALUES = "No values yet"
+
+RULE_TEXT = {
+    1: "Outside the process limits",
+    2: "Run of 7 or more on one side of the mean",
+    3: "Trend of 6 or more {direction}",
+    4: "2 of 3 points near a process limit",
+}
+
+# GOV.UK style: months shortened in tables and charts (June, July and Sept as written).
+SHORT_MONTHS = dict(
+    zip(
+        MONTH_NAMES,
+        ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec"),
+        strict=True,
+    )
+)
+
+LINE_LABEL_GAP = 16  # least vertical distance between two right-hand line labels
+PLOT_PADDING = 10  # between the plot's edges and the first and last points
+LEGEND_ROW = 22
+
+
+class PointKind(Enum):
+    """How a point is drawn: shape, colour and the legend's words for it."""
+
+    value = (Shape.circle, svg.GREY, "Value")
+    common = (Shape.circle, svg.GREY, "Common cause")
+    improving = (Shape.square, svg.BLUE, "Special cause – improving")
+    concerning = (Shape.triangle, svg.ORANGE, "Special cause – concerning")
+    neither = (Shape.diamond, svg.PURPLE, "Special cause – high or low (no better direction)")
+
+    def __init__(self, shape: Shape, colour: str, legend: str):
+        self.shape = shape
+        self.colour = colour
+        self.legend = legend
+
+    @property
+    def slug(self) -> str:
+        return self.name
+
+
+KIND_OF_VARIATION = {
+    Variation.common_cause: PointKind.common,
+    Variation.improving_high: PointKind.improving,
+    Variation.improving_low: PointKind.improving,
+    Variation.concerning_high: PointKind.concerning,
+    Variation.concerning_low: PointKind.concerning,
+    Variation.special_cause_high: PointKind.neither,
+    Variation.special_cause_low: PointKind.neither,
+}
+
+
+@dataclass(frozen=True)
+class _Line:
+    value: Decimal
+    label: str
+    colour: str
+    text_colour: str
+    width: float
+    dash: str | None
+    slug: str
+
+
+def spc_chart(
+    *,
+    title: str,
+    points: list[tuple[str, Decimal]],
+    chart: XmrChart | None,
+    polarity: Polarity,
+    unit: str,
+    precision: int,
+    target: Decimal | None = None,
+    lower: Decimal | None = None,
+    upper: Decimal | None = None,
+    frequency: str = "",
+    width: int = 720,
+    height: int = 320,
+) -> Chart:
+    """The SPC chart of a series of (period label, value), earliest first (a ``Period`` will
+    do for its label).
+
+    ``chart`` is the series' XmR chart (None with fewer than 12 points: only the values and
+    target are drawn, with a note). ``frequency`` ("monthly", "quarterly", "annual") is used in
+    the description, which also gives the variation and assurance readings in words.
+    """
+    if chart is not None and len(chart.points) != len(points):
+        raise ValueError("the XmR chart and the points must be of the same series")
+    polarity = Polarity(polarity)
+    points = [(str(label), value) for label, value in points]  # a Period shows as its label
+
+    def shown(value: Decimal) -> str:
+        return format_value(value, precision, unit)
+
+    readings = _point_readings(chart, polarity, len(points))
+    assurance = spc_rules.assurance(chart, polarity, target, lower, upper)
+    lines = _reference_lines(chart, polarity, target, lower, upper, shown)
+    description = _describe(
+        points, chart, readings, polarity, target, lower, upper, frequency, assurance, shown
+    )
+    headers, rows = _table(points, chart, readings, polarity, target, lower, upper, shown)
+    chart_id = svg.chart_id(title, rows)
+    body = _draw(points, readings, lines, chart, unit, width, height, shown)
+    return Chart(
+        svg=svg.document(
+            chart=chart_id,
+            width=width,
+            height=height,
+            title=title,
+            description=description,
+            body=body,
+        ),
+        title=title,
+        description=description,
+        table_caption=f"{title}: the data",
+        table_headers=headers,
+        table_rows=rows,
+        id=chart_id,
+        numeric_columns=(1,),
+    )
+
+
+# Reading the points
+
+
+def _point_readings(
+    chart: XmrChart | None, polarity: Polarity, count: int
+) -> list[tuple[PointKind, Variation | None]]:
+    if chart is None:
+        return [(PointKind.value, None)] * count
+    readings = []
+    for point in chart.points:
+        # STATUS-RULES: each point is read as the variation rule reads the latest point.
+        as_if_latest = replace(chart, points=chart.points[: point.index + 1])
+        reading = spc_rules.variation(as_if_latest, polarity)
+        readings.append((KIND_OF_VARIATION[reading], reading))
+    return readings
+
+
+def rules_in_words(point: XmrPoint) -> list[str]:
+    """The special-cause rules that flag a point, in words."""
+    words = []
+    for rule in (1, 2, 3, 4):
+        if getattr(point, f"rule{rule}"):
+            direction = "rising" if point.trend_side is Side.high else "falling"
+            words.append(RULE_TEXT[rule].format(direction=direction))
+    return words
+
+
+def _latest_reason(chart: XmrChart) -> str:
+    """Why the latest point is special cause, in a phrase."""
+    points = chart.points
+    latest = chart.latest
+    above = latest.centre_side is Side.high
+    rule = latest.deciding_rule
+    if rule == 1:
+        return "above the upper process limit" if above else "below the lower process limit"
+    if rule == 2:
+        run = _run_back(points, lambda p: p.rule2 and p.centre_side is latest.centre_side)
+        return f"{run} points in a row {'above' if above else 'below'} the mean"
+    if rule == 4:
+        near = sum(1 for p in points[-3:] if p.rule4 and p.centre_side is latest.centre_side)
+        side = "upper" if above else "lower"
+        return f"{near} of the last 3 points near the {side} process limit"
+    rising = latest.trend_side is Side.high
+    run = 1
+    while run < len(points):
+        before, after = points[-run - 1].value, points[-run].value
+        if not (after > before if rising else after < before):
+            break
+        run += 1
+    return f"{run} points in a row, each {'higher' if rising else 'lower'} than the one before"
+
+
+def _run_back(points, belongs) -> int:
+    run = 0
+    for point in reversed(points):
+        if not belongs(point):
+            break
+        run += 1
+    return run
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+# Words and table
+
+
+def _target_phrase(polarity, target, lower, upper, shown) -> str | None:
+    if polarity is Polarity.in_range:
+        if lower is None or upper is None:
+            return None
+        return f"Range {shown(lower)} to {shown(upper)}"
+    if target is None:
+        return None
+    return f"Target {shown(target)}"
+
+
+def _span(points: list[tuple[str, Decimal]], frequency: str) -> str:
+    adjective = f"{frequency} " if frequency else ""
+    if len(points) == 1:
+        return f"1 {adjective}value, for {points[0][0]}."
+    return f"{len(points)} {adjective}values from {points[0][0]} to {points[-1][0]}."
+
+
+def _describe(
+    points, chart, readings, polarity, target, lower, upper, frequency, assurance, shown
+) -> str:
+    if not points:
+        sentences = [f"{NO_VALUES}."]
+    else:
+        sentences = [_span(points, frequency)]
+        latest_value = shown(points[-1][1])
+        if chart is None:
+            sentences.append(f"{NOT_ENOUGH_DATA}. The latest value is {latest_value}.")
+        else:
+            sentences.append(
+                f"Mean {shown(chart.centre)}, process limits "
+                f"{shown(chart.lower_process_limit)} to {shown(chart.upper_process_limit)}."
+            )
+            first, last = chart.baseline
+            if (first, last) != (0, len(points) - 1):
+                sentences.append(
+                    f"The mean and limits are worked out from {points[first][0]} "
+                    f"to {points[last][0]}."
+                )
+            reading = readings[-1][1]
+            if reading is Variation.common_cause:
+                sentences.append(f"The latest value, {latest_value}, shows common cause variation.")
+            else:
+                sentences.append(
+                    f"The latest value, {latest_value}, shows "
+                    f"{_lower_first(reading.label)}: {_latest_reason(chart)}."
+                )
+    phrase = _target_phrase(polarity, target, lower, upper, shown)
+    if phrase:
+        judged = assurance in (
+            Assurance.consistently_passes,
+            Assurance.consistently_fails,
+            Assurance.hit_and_miss,
+        )
+        sentences.append(f"{phrase}: {_lower_first(assurance.label)}." if judged else f"{phrase}.")
+    return " ".join(sentences)
+
+
+def _table(points, chart, readings, polarity, target, lower, upper, shown):
+    headers = ["Period", "Value"]
+    if chart is not None:
+        headers.append("Special cause")
+    phrase = _target_phrase(polarity, target, lower, upper, shown)
+    if phrase:
+        headers.append("Range" if polarity is Polarity.in_range else "Target")
+        target_cell = phrase.split(" ", 1)[1]
+    rows = []
+    for index, (label, value) in enumerate(points):
+        row = [label, shown(value)]
+        if chart is not None:
+            point = chart.points[index]
+            reading = readings[index][1]
+            if point.special_cause:
+                row.append(f"{reading.label}: {'; '.join(rules_in_words(point))}")
+            else:
+                row.append("None (common cause)")
+        if phrase:
+            row.append(target_cell)
+        rows.append(tuple(row))
+    return tuple(headers), tuple(rows)
+
+
+# Drawing
+
+
+def _reference_lines(chart, polarity, target, lower, upper, shown) -> list[_Line]:
+    lines = []
+    if chart is not None:
+        lines += [
+            _Line(
+                chart.upper_process_limit,
+                "Upper process limit",
+                svg.GREY,
+                svg.SECONDARY_TEXT,
+                1.5,
+                svg.DASHED,
+                "upper-limit",
+            ),
+            _Line(chart.centre, "Mean", svg.TEXT, svg.TEXT, 1.5, None, "mean"),
+            _Line(
+                chart.lower_process_limit,
+                "Lower process limit",
+                svg.GREY,
+                svg.SECONDARY_TEXT,
+                1.5,
+                svg.DASHED,
+                "lower-limit",
+            ),
+        ]
+    if polarity is Polarity.in_range:
+        if lower is not None and upper is not None:
+            lines += [
+                _Line(upper, "Range upper end", svg.GREEN, svg.GREEN, 2, svg.DASH_DOT, "target"),
+                _Line(lower, "Range lower end", svg.GREEN, svg.GREEN, 2, svg.DASH_DOT, "target"),
+            ]
+    elif target is not None:
+        lines.append(_Line(target, "Target", svg.GREEN, svg.GREEN, 2, svg.DASH_DOT, "target"))
+    return lines
+
+
+def short_label(label: str) -> str:
+    """A period label for the x axis: ``September 2024`` → ``Sept 2024``."""
+    month, _, rest = label.partition(" ")
+    return f"{SHORT_MONTHS[month]} {rest}" if month in SHORT_MONTHS and rest else label
+
+
+def _labelled_indexes(labels: list[str], spacing: float) -> list[int]:
+    """Every Nth label, counted back from the last, so that none overlap."""
+    if not labels:
+        return []
+    widest = max(svg.text_width(label) for label in labels) + 12
+    step = max(1, math.ceil(widest / spacing)) if spacing else len(labels)
+    last = len(labels) - 1
+    return [i for i in range(len(labels)) if (last - i) % step == 0]
+
+
+def _spread(wanted: list[float], low: float, high: float, gap: float) -> list[float]:
+    """Positions as near ``wanted`` (sorted) as they can be, ``gap`` apart, within bounds."""
+    placed = []
+    for y in wanted:
+        placed.append(max(y, placed[-1] + gap) if placed else y)
+    if placed and placed[-1] > high:
+        placed[-1] = high
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    if placed and placed[0] < low:
+        shift = low - placed[0]
+        placed = [y + shift for y in placed]
+    return placed
+
+
+def _legend(kinds: list[PointKind], note: str | None, width: int) -> tuple[list[str], float]:
+    """The legend (or the note) across the top, wrapped into rows; and its height."""
+    if note:
+        return [svg.text(0, LEGEND_ROW / 2, note, weight="bold", middle=True)], LEGEND_ROW
+    items, x, y = [], 0.0, LEGEND_ROW / 2
+    for kind in kinds:
+        item_width = 18 + svg.text_width(kind.legend) + 24
+        if x and x + item_width > width:
+            x, y = 0.0, y + LEGEND_ROW
+        items.append(
+            svg.group(
+                [
+                    svg.marker(kind.shape, x + 6, y, size=11, fill=kind.colour),
+                    svg.text(x + 18, y, kind.legend, middle=True),
+                ],
+                class_=f"gt-legend gt-legend--{kind.slug}",
+            )
+        )
+        x += item_width
+    return items, (y + LEGEND_ROW / 2 if items else 0)
+
+
+def _draw(points, readings, lines, chart, unit, width, height, shown) -> list[str]:
+    if not points:
+        return [svg.text(width / 2, height / 2, NO_VALUES, anchor="middle", middle=True)]
+
+    values = [value for _label, value in points]
+    ticks = svg.nice_ticks(
+        min([*values, *(line.value for line in lines)]),
+        max([*values, *(line.value for line in lines)]),
+    )
+    places = svg.tick_places(ticks)
+    tick_labels = [format_value(tick, places, unit) for tick in ticks]
+    x_labels = [short_label(label) for label, _value in points]
+
+    kinds = [kind for kind in PointKind if kind is not PointKind.value]
+    present = [kind for kind in kinds if any(reading[0] is kind for reading in readings)]
+    legend, legend_height = _legend(present, None if chart else NOT_ENOUGH_DATA, width)
+
+    label_room = max((svg.text_width(line.label) for line in lines), default=0)
+    left = max(max(svg.text_width(label) for label in tick_labels) + 10, 20)
+    right = width - max(label_room + 12, svg.text_width(x_labels[-1]) / 2 + 4, 8)
+    top = legend_height + 18
+    bottom = height - 30
+
+    y_scale = svg.Scale(ticks[0], ticks[-1], bottom, top)
+    count = len(points)
+    spacing = (right - left - 2 * PLOT_PADDING) / (count - 1) if count > 1 else 0.0
+
+    def x_of(index: int) -> float:
+        return left + PLOT_PADDING + index * spacing if count > 1 else (left + right) / 2
+
+    parts = list(legend)
+
+    # Grid and y axis labels
+    grid = []
+    for tick, label in zip(ticks, tick_labels, strict=True):
+        y = y_scale(tick)
+        grid.append(svg.line(left, y, right, y, stroke=svg.GRID))
+        grid.append(
+            svg.text(left - 8, y, label, anchor="end", middle=True, fill=svg.SECONDARY_TEXT)
+        )
+    parts.append(svg.group(grid, class_="gt-axis gt-axis--y"))
+
+    # x axis: a base line, ticks and thinned-out labels
+    axis = [svg.line(left, bottom, right, bottom, stroke=svg.GREY)]
+    for index in _labelled_indexes(x_labels, spacing):
+        x = x_of(index)
+        axis.append(svg.line(x, bottom, x, bottom + 5, stroke=svg.GREY))
+        axis.append(
+            svg.text(x, bottom + 20, x_labels[index], anchor="middle", fill=svg.SECONDARY_TEXT)
+        )
+    parts.append(svg.group(axis, class_="gt-axis gt-axis--x"))
+
+    # Reference lines, named at their right-hand ends
+    order = sorted(lines, key=lambda line: y_scale(line.value))
+    label_ys = _spread([y_scale(line.value) for line in order], top - 6, bottom, LINE_LABEL_GAP)
+    for line, label_y in zip(order, label_ys, strict=True):
+        y = y_scale(line.value)
+        parts.append(
+            svg.group(
+                [
+                    svg.line(
+                        left, y, right, y, stroke=line.colour, width=line.width, dash=line.dash
+                    ),
+                    svg.text(right + 6, label_y, line.label, fill=line.text_colour, middle=True),
+                ],
+                class_=f"gt-line gt-line--{line.slug}",
+            )
+        )
+
+    # The values: a line, then a marker per point (drawn last, so they sit on top)
+    coordinates = [(x_of(i), y_scale(value)) for i, value in enumerate(values)]
+    if count > 1:
+        parts.append(svg.polyline(coordinates, stroke=svg.GREY, class_="gt-values"))
+    size = max(5.0, min(8.0, spacing * 0.8)) if count > 1 else 8.0
+    markers = []
+    for (label, value), (x, y), (kind, reading) in zip(points, coordinates, readings, strict=True):
+        special = kind not in (PointKind.value, PointKind.common)
+        words = f"{label}: {shown(value)}"
+        if reading is not None:
+            words += f", {reading.label}"
+        markers.append(
+            svg.tag(
+                "g",
+                svg.tag("title", words),
+                svg.marker(
+                    kind.shape,
+                    x,
+                    y,
+                    size=size * 1.5 if special else size,
+                    fill=kind.colour,
+                ),
+                class_=f"gt-point gt-point--{kind.slug}",
+            )
+        )
+    parts.append(svg.group(markers, class_="gt-points"))
+    return [mark_safe("".join(parts))]
