@@ -24,6 +24,7 @@ class Action(StrEnum):
     MANAGE_CYCLES = "manage_cycles"  # open and close reporting cycles
     IMPORT_RETURNS = "import_returns"  # CSV import across many services
     CHASE_RETURNS = "chase_returns"  # the chasing view and reminders
+    WRITE_NARRATIVE = "write_narrative"  # a directorate's or ambition's narrative
 
 
 def roles_of(user) -> set[Role]:
@@ -101,6 +102,13 @@ def can(user, action: Action, obj=None) -> bool:
             return getattr(obj, "submitted_by_id", None) != user.pk
         case Action.MANAGE_CYCLES | Action.IMPORT_RETURNS | Action.CHASE_RETURNS:
             return corporate
+        case Action.WRITE_NARRATIVE:
+            # Directors and heads of service for their own units; the performance team for
+            # anything, including ambitions (obj None or an Ambition).
+            if corporate:
+                return True
+            writer = roles & {Role.DIRECTOR, Role.APPROVER}
+            return bool(writer) and isinstance(obj, OrgUnit) and _in_scope(user, obj)
     return False
 
 

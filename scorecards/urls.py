@@ -11,4 +11,16 @@ urlpatterns = [
     path("services/<slug:code>/", views.service_page, name="service"),
     path("committees/<slug:code>/", views.committee_page, name="committee"),
     path("indicators/<slug:code>/", views.indicator_page, name="indicator"),
+    path(
+        "directorates/<slug:code>/narrative/",
+        views.narrative_page,
+        {"kind": "directorate"},
+        name="directorate_narrative",
+    ),
+    path(
+        "ambitions/<slug:code>/narrative/",
+        views.narrative_page,
+        {"kind": "ambition"},
+        name="ambition_narrative",
+    ),
 ]

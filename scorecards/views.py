@@ -1,9 +1,12 @@
 """Scorecard pages: each a step of the golden thread, for one quarter, filterable and
 exportable. Every page needs a signed-in person; only signed-off figures appear."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,6 +18,8 @@ from organisation.permissions import Action, can
 from organisation.queries import current_council
 from scorecards import exports, queries
 from scorecards.filters import FilterForm
+from scorecards.narratives import narrative_for, save_narrative
+from scorecards.panels import directorate_panels
 from strategy.models import Ambition, Committee, Outcome
 
 
@@ -54,6 +59,11 @@ def _scorecard_page(
         return _export(scorecard, title, export)
     query = request.GET.copy()
     query.pop("format", None)
+    extra = dict(extra or {})
+    if "narrative_subject" in extra:
+        extra["narrative"] = narrative_for(extra.pop("narrative_subject"), period)
+    if "panels_for" in extra:
+        extra["panels"] = directorate_panels(extra.pop("panels_for"), period)
     return render(
         request,
         "scorecards/scorecard.html",
@@ -125,6 +135,11 @@ def ambition_page(request, code: str):
         caption=current_council(request).ambition_label,
         breadcrumbs=[_home(), (ambition.title, None)],
         intro=ambition.description,
+        extra={
+            "narrative_subject": ambition,
+            "narrative_url": reverse("scorecards:ambition_narrative", args=[ambition.code]),
+            "may_write_narrative": can(request.user, Action.WRITE_NARRATIVE),
+        },
     )
 
 
@@ -164,6 +179,12 @@ def directorate_page(request, code: str):
         caption="Directorate",
         breadcrumbs=[_home(), (directorate.name, None)],
         intro=directorate.description,
+        extra={
+            "narrative_subject": directorate,
+            "narrative_url": reverse("scorecards:directorate_narrative", args=[directorate.code]),
+            "may_write_narrative": can(request.user, Action.WRITE_NARRATIVE, directorate),
+            "panels_for": directorate,
+        },
     )
 
 
@@ -269,4 +290,63 @@ def indicator_page(request, code: str):
             "nav_current": "scorecards",
             "wide_page": True,
         },
+    )
+
+
+class NarrativeForm(forms.Form):
+    going_well = forms.CharField(
+        required=False, label="What is going well", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    not_going_well = forms.CharField(
+        required=False, label="What is not going well", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    being_done = forms.CharField(
+        required=False,
+        label="What is being done about it",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any((cleaned.get(name) or "").strip() for name in self.fields):
+            self.add_error("going_well", "Write at least one part of the narrative")
+        return cleaned
+
+
+@login_required
+def narrative_page(request, code: str, kind: str):
+    """Write the narrative beside a directorate's or an ambition's scorecard for a quarter."""
+    if kind == "directorate":
+        subject = get_object_or_404(OrgUnit, code=code, kind=OrgUnitKind.DIRECTORATE)
+        back = reverse("scorecards:directorate", args=[code])
+    else:
+        subject = get_object_or_404(Ambition, code=code)
+        back = reverse("scorecards:ambition", args=[code])
+    if not can(request.user, Action.WRITE_NARRATIVE, subject if kind == "directorate" else None):
+        raise PermissionDenied
+    quarters = queries.scorecard_quarters(today=timezone.localdate())
+    if not quarters:
+        raise Http404("No quarter has ended")
+    period = _quarter(request, quarters)
+    existing = narrative_for(subject, period)
+    initial = (
+        {
+            "going_well": existing.going_well,
+            "not_going_well": existing.not_going_well,
+            "being_done": existing.being_done,
+        }
+        if existing
+        else None
+    )
+    form = NarrativeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        save_narrative(subject=subject, period=period, by=request.user, **form.cleaned_data)
+        messages.success(request, f"The narrative for {period.label} was saved.")
+        return redirect(f"{back}?period={period.code}")
+    name = subject.name if kind == "directorate" else subject.title
+    return render(
+        request,
+        "scorecards/narrative_form.html",
+        {"form": form, "name": name, "period": period, "back": f"{back}?period={period.code}"},
+        status=400 if form.errors else 200,
     )

@@ -42,6 +42,7 @@ from returns.models import (
     ReminderRule,
     ReminderSent,
 )
+from scorecards.models import Narrative
 from strategy.models import OperatingPrinciple
 from strategy.tests.factories import (
     CommitteeFactory,
@@ -176,6 +177,12 @@ BUILDERS = {
     "returns.CycleEvent": _cycle_event,
     "returns.Evidence": _evidence,
     "returns.ImportRun": _import_run,
+    "scorecards.Narrative": lambda: Narrative.objects.create(
+        unit=DirectorateFactory(),
+        period=_q1(),
+        going_well="Recycling is up",
+        updated_at=timezone.now(),
+    ),
 }
 
 REGISTERED = {model._meta.label: model for model in admin.site._registry}
