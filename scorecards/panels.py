@@ -1,15 +1,16 @@
-"""Sections that other capabilities add beside a directorate's indicators.
+"""Sections that other capabilities add to scorecard pages.
 
 The directorate scorecard shows strategic and operational indicators, and beside them
-finance, risks and change. Each of those comes from its own app, which appends a function
-here taking (directorate, period) and returning a `Panel`, or None when it has nothing for
-that directorate and period; the page shows the panels that come back, in order.
+finance, risks and change; the indicator page shows the indicator's risks, projects and
+improvement actions. Each of those comes from its own app, which appends a function to the
+list here, taking (subject, period) and returning a `Panel`, or None when it has nothing for
+that subject and period; the page shows the panels that come back, in order.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indicators.models import Period
+from indicators.models import Indicator, Period
 from organisation.models import OrgUnit
 
 
@@ -17,7 +18,7 @@ from organisation.models import OrgUnit
 class Panel:
     title: str
     anchor: str
-    template: str  # rendered with the panel's context
+    template: str  # rendered with `panel` (and so `panel.context`) in its context
     context: dict
 
 
@@ -26,4 +27,12 @@ DIRECTORATE_PANELS: list[Callable[[OrgUnit, Period], Panel | None]] = []
 
 def directorate_panels(directorate: OrgUnit, period: Period) -> list[Panel]:
     panels = (build(directorate, period) for build in DIRECTORATE_PANELS)
+    return [panel for panel in panels if panel is not None]
+
+
+INDICATOR_PANELS: list[Callable[[Indicator, Period], Panel | None]] = []
+
+
+def indicator_panels(indicator: Indicator, period: Period) -> list[Panel]:
+    panels = (build(indicator, period) for build in INDICATOR_PANELS)
     return [panel for panel in panels if panel is not None]

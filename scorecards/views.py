@@ -19,7 +19,7 @@ from organisation.queries import current_council
 from scorecards import exports, queries
 from scorecards.filters import FilterForm
 from scorecards.narratives import narrative_for, save_narrative
-from scorecards.panels import directorate_panels
+from scorecards.panels import directorate_panels, indicator_panels
 from strategy.models import Ambition, Committee, Outcome
 
 
@@ -284,6 +284,7 @@ def indicator_page(request, code: str):
             "quarters": quarters,
             "breadcrumbs": [*trail, (indicator.title, None)],
             "spc_chart": chart if reading.series else None,
+            "panels": indicator_panels(indicator, period),
             "sign_off_history": list(value.revisions.select_related("changed_by"))
             if may_see_sign_off
             else None,
