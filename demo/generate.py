@@ -402,6 +402,7 @@ def build_indicator(
         denominator_label=spec.denominator_label,
         source=spec.source,
         unit=spec.unit,
+        scale=PER_UNIT.get(spec.unit) if spec.numerator_label else None,
         precision=spec.precision,
         polarity=spec.polarity,
         indicator_type=spec.indicator_type,

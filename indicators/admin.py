@@ -140,6 +140,7 @@ class IndicatorAdmin(admin.ModelAdmin):
                     "is_seasonal",
                     "tolerance_percent",
                     "tolerance_absolute",
+                    "scale",
                     "minimum_value",
                     "maximum_value",
                     "spc_baseline_start",

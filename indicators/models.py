@@ -132,6 +132,12 @@ class Definition(models.Model):
         **DECIMAL, null=True, blank=True, help_text="Amber band as an amount (overrides %)"
     )
 
+    scale = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Figure = numerator ÷ denominator × this (blank: 100 for %, else 1); "
+        "e.g. 1000 for a rate per 1,000",
+    )
     minimum_value = models.DecimalField(
         **DECIMAL,
         null=True,
@@ -162,12 +168,20 @@ class Definition(models.Model):
         "comparison",
         "tolerance_percent",
         "tolerance_absolute",
+        "scale",
         "minimum_value",
         "maximum_value",
     )
 
     class Meta:
         abstract = True
+
+    @property
+    def ratio_scale(self) -> int:
+        """What numerator ÷ denominator is multiplied by to give the figure."""
+        if self.scale:
+            return self.scale
+        return 100 if self.unit == "%" else 1
 
     def definition_values(self) -> dict:
         return {name: getattr(self, name) for name in self.VERSIONED_FIELDS}

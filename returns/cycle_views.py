@@ -135,6 +135,7 @@ def _render_cycle(request, cycle, *, reopen_form=None, status=200):
 @require_POST
 def cycle_action(request, cycle_id: int):
     """Open, close or reopen a cycle, or send its due reminders now."""
+    _require_chasing(request.user)
     cycle = _cycle(cycle_id)
     action = request.POST.get("action")
     if action == "remind":

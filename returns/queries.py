@@ -15,7 +15,9 @@ from indicators.models import (
     Lifecycle,
     Period,
     ReportingCycle,
+    RevisionAction,
     Value,
+    ValueRevision,
     ValueState,
 )
 from organisation.models import Council, OrgUnit
@@ -61,6 +63,7 @@ class ReturnRow:
     target_shown: str
     history: list[Decimal]
     reading: Reading  # the status the current or proposed figure would get
+    returned: ValueRevision | None = None  # why the approver returned it, while it is returned
 
 
 def due_indicators(cycle: ReportingCycle, units: set[int] | None = None):
@@ -171,6 +174,7 @@ def return_rows(
         .order_by("period__starts_on")
     ):
         signed_off[value.indicator_id].append(value)
+    returned = _return_reasons(current.values())
     rows = []
     for indicator in indicators:
         earlier = signed_off[indicator.pk]
@@ -184,9 +188,26 @@ def return_rows(
                 target_shown=readings[indicator.pk].target_shown,
                 history=[v.figure for v in earlier[-HISTORY_POINTS:] if v.figure is not None],
                 reading=readings[indicator.pk],
+                returned=returned.get(indicator.pk),
             )
         )
     return rows
+
+
+def _return_reasons(values) -> dict[int, ValueRevision]:
+    """The latest "returned" revision of each value now returned for correction, by
+    indicator (one query for the whole return, none if nothing is returned)."""
+    returned = {v.pk: v.indicator_id for v in values if v.state == ValueState.RETURNED}
+    if not returned:
+        return {}
+    latest = {}
+    for revision in (
+        ValueRevision.objects.filter(value_id__in=returned, action=RevisionAction.RETURNED)
+        .select_related("changed_by")
+        .order_by("value_id", "number")
+    ):
+        latest[returned[revision.value_id]] = revision
+    return latest
 
 
 def _proposed(indicators, period, proposed):

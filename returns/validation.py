@@ -150,7 +150,7 @@ def _check_ratio(definition, entry: Entry, errors: dict, shown) -> None:
         return
     if entry.figure is None or "figure" in errors:
         return
-    expected = numerator / denominator * (100 if definition.unit == "%" else 1)
+    expected = numerator / denominator * definition.ratio_scale
     precision = definition.precision
     if round_half_up(expected, precision) != round_half_up(entry.figure, precision):
         errors["figure"] = FIGURE_MISMATCH.format(

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from indicators.models import ReportingCycle, Value
+from indicators.models import SIGNED_OFF_STATES, ReportingCycle, Value
 from indicators.workflow import WorkflowError, revise_value
 from organisation.models import OrgUnit
 from organisation.permissions import Action, can
@@ -61,6 +61,8 @@ def service_return_page(request, cycle_id: int, service_code: str):
         judged = return_rows(
             cycle, service, today=today, council=council, proposed=form.proposed_figures()
         )
+        # Show the status each typed figure would get, whether or not it saves.
+        form.rows = judged
         if form.check(judged, submitting=submitting):
             try:
                 save_return(
@@ -224,9 +226,13 @@ def value_page(request, value_id: int):
                     messages.success(request, "The figure was changed and sent for sign-off again.")
                     return redirect(request.path)
             problems = _problems(revise_form)
+    history = value_history(value)
+    if not can(request.user, Action.VIEW_UNAPPROVED, value):
+        # Outside the service only signed-off figures show, not the drafts before them.
+        history = [r for r in history if r.after.get("state") in SIGNED_OFF_STATES]
     context = {
         "value": value,
-        "history": value_history(value),
+        "history": history,
         "evidence": list(value.evidence.select_related("uploaded_by")),
         "may_enter": may_enter,
         "evidence_form": evidence_form,

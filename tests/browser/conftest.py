@@ -177,10 +177,28 @@ def _save_artifacts(page, test_name: str) -> None:
 # --- data ---------------------------------------------------------------------------------------
 
 
+# Every module whose pages or tasks ask for today's date (grep for `localdate`).
+MODULES_ASKING_TODAY = (
+    "scorecards.views",
+    "returns.views",
+    "returns.cycle_views",
+    "returns.import_views",
+    "returns.tasks",
+    "indicators.admin",
+)
+
+
 @pytest.fixture
 def demo_today(monkeypatch):
-    """Pin the scorecard's idea of today (the live server is a thread of this process)."""
-    monkeypatch.setattr("scorecards.views.timezone.localdate", lambda: DEMO_TODAY)
+    """Pin the pages' idea of today (the live server is a thread of this process).
+
+    Each module calls `timezone.localdate()` through django.utils.timezone, so one patch would
+    pin them all; naming each makes the patch fail loudly, not silently miss, if one ever
+    imports `localdate` itself. The clock (`timezone.now()`: when a figure was submitted or
+    signed off) is left running.
+    """
+    for module in MODULES_ASKING_TODAY:
+        monkeypatch.setattr(f"{module}.timezone.localdate", lambda: DEMO_TODAY)
     return DEMO_TODAY
 
 
