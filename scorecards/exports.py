@@ -53,9 +53,24 @@ def rows(scorecard: Scorecard) -> list[list[str]]:
     return out
 
 
-def _safe(cell: str) -> str:
-    # Spreadsheet formula injection: text starting with these is read as a formula.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") and not _is_number(cell) else cell
+# The columns holding figures as shown ("-5.0%", "-£1,200", "-3 days"), which may start with a
+# minus sign; every other column is free text.
+FIGURE_COLUMNS = frozenset(
+    HEADERS.index(h) for h in ("Value", "Target", "Previous value", "Same period last year")
+)
+
+
+def _safe(cell: str, column: int) -> str:
+    # Spreadsheet formula injection: text starting with these is read as a formula. Only a
+    # figure column may keep a leading sign: free text such as '-1 +HYPERLINK(…)' starts with
+    # a number too.
+    if cell[:1] not in ("=", "+", "-", "@", "\t", "\r"):
+        return cell
+    return cell if column in FIGURE_COLUMNS and _is_number(cell) else "'" + cell
+
+
+def _safe_row(row: list[str]) -> list[str]:
+    return [_safe(cell, column) for column, cell in enumerate(row)]
 
 
 def _is_number(text: str) -> bool:
@@ -70,7 +85,7 @@ def as_csv(scorecard: Scorecard) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    writer.writerows([[_safe(c) for c in row] for row in rows(scorecard)])
+    writer.writerows([_safe_row(row) for row in rows(scorecard)])
     return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly
 
 
@@ -86,7 +101,7 @@ def as_xlsx(scorecard: Scorecard, *, title: str) -> bytes:
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for row in rows(scorecard):
-        sheet.append([_safe(c) for c in row])
+        sheet.append(_safe_row(row))
     sheet.freeze_panes = "A5"
     for column, width in zip(
         "ABCDEFGHIJKLMN", (28, 10, 48, 16, 12, 12, 11, 16, 16, 14, 14, 30, 26, 60), strict=True

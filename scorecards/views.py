@@ -217,9 +217,9 @@ def committee_page(request, code: str):
     """Exactly the indicators in the committee's remit, for the period its next meeting will
     consider (another quarter can be chosen)."""
     committee = get_object_or_404(Committee, code=code)
-    meeting, period = queries.committee_period(committee, today=timezone.localdate())
-    if request.GET.get("period"):
-        period = None  # the switcher chose another quarter
+    meeting, meeting_period = queries.committee_period(committee, today=timezone.localdate())
+    # The switcher may choose another quarter than the one the meeting considers.
+    period = None if request.GET.get("period") else meeting_period
 
     def build(**kwargs):
         return queries.committee_scorecard(committee, **kwargs)
@@ -232,7 +232,7 @@ def committee_page(request, code: str):
         breadcrumbs=[_home(), (committee.name, None)],
         period=period,
         intro=committee.remit,
-        extra={"meeting": meeting},
+        extra={"meeting": meeting, "meeting_period": meeting_period},
     )
 
 

@@ -99,3 +99,18 @@ def sparkline_svg(reading) -> str:
         chart=reading.spc.chart,
         frequency=reading.indicator.get_frequency_display().lower(),
     ).svg
+
+
+@register.filter
+def govuk_time(moment) -> str:
+    """A time the GOV.UK way: 6pm, 2:30pm, midday, midnight."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    if (local.hour, local.minute) == (12, 0):
+        return "midday"
+    if (local.hour, local.minute) == (0, 0):
+        return "midnight"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
