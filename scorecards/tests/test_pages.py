@@ -392,7 +392,9 @@ def test_committee_page_defaults_to_the_quarter_its_next_meeting_considers(
     page = get(client, url("committee", "place-scrutiny"))
 
     assert "Place Scrutiny Committee: Q1 2025/26" in page
-    assert "For the meeting on <strong>14 January 2026 at 6pm" in page and "Committee Room 1" in page
+    assert (
+        "For the meeting on <strong>14 January 2026 at 6pm" in page and "Committee Room 1" in page
+    )
     assert '<option value="2025-26-Q1" selected>' in page
     assert "40.0%" in page and "44.2%" not in page  # RCY-01's Q1 figure, not its Q2 one
     # Another quarter can still be chosen.
