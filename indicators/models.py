@@ -236,10 +236,6 @@ class Indicator(Definition):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
-    @property
-    def tolerance_is_set(self) -> bool:
-        return self.tolerance_percent is not None or self.tolerance_absolute is not None
-
 
 class IndicatorVersion(Definition):
     """A kept definition of an indicator, in force from its effective date."""

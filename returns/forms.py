@@ -128,6 +128,16 @@ def _plain(number: Decimal | None) -> str | None:
     return format(number.normalize(), "f")
 
 
+def form_problems(form) -> list[tuple[str, str]]:
+    """A form's errors as (message, link to its field) for a GOV.UK error summary; errors of
+    the whole form link to its first field."""
+    found = []
+    for name, errors in form.errors.items():
+        field = form[name] if name in form.fields else next(iter(form))
+        found.extend((message, f"#{field.id_for_label}") for message in errors)
+    return found
+
+
 class ReturnForm:
     """A service's whole return: an EntryForm per indicator, checked as one."""
 
@@ -174,12 +184,7 @@ class ReturnForm:
 
     def problems(self) -> list[tuple[str, str]]:
         """Every error as (message, link to its field), for the error summary."""
-        found = []
-        for form in self.editable:
-            for name, errors in form.errors.items():
-                field = form[name] if name in form.fields else form["figure"]
-                found.extend((message, f"#{field.id_for_label}") for message in errors)
-        return found
+        return [problem for form in self.editable for problem in form_problems(form)]
 
     def inputs(self):
         return [

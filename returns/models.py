@@ -148,12 +148,6 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
 
-    @property
-    def percent_done(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
-
 
 class CycleAction(models.TextChoices):
     CREATED = "created", "Created"

@@ -21,7 +21,7 @@ from indicators.models import (
     ValueState,
 )
 from organisation.models import Council, OrgUnit
-from organisation.permissions import Action, can, is_corporate, scope_unit_ids
+from organisation.permissions import is_corporate, scope_unit_ids
 from scorecards.readings import Reading, read_indicators
 from status.periods import PeriodKind
 
@@ -218,10 +218,6 @@ def _proposed(indicators, period, proposed):
         )
     )
     return {**saved, **(proposed or {})}
-
-
-def can_open_return(user, service: OrgUnit) -> bool:
-    return can(user, Action.ENTER_VALUE, service) or can(user, Action.VIEW_UNAPPROVED, service)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from organisation.permissions import Action, can
 from organisation.queries import current_council
 from returns.collection import ReturnConflict, save_return
 from returns.evidence import EvidenceError, attach_evidence
-from returns.forms import DecisionForm, EvidenceForm, ReturnForm, ReviseForm
+from returns.forms import DecisionForm, EvidenceForm, ReturnForm, ReviseForm, form_problems
 from returns.models import Evidence
 from returns.queries import (
     awaiting_sign_off,
@@ -207,7 +207,7 @@ def value_page(request, value_id: int):
                 else:
                     messages.success(request, "The evidence was attached.")
                     return redirect(request.path)
-            problems = _problems(evidence_form)
+            problems = form_problems(evidence_form)
         elif "revise" in request.POST and value.is_signed_off:
             revise_form = ReviseForm(request.POST, value=value)
             if revise_form.is_valid():
@@ -225,7 +225,7 @@ def value_page(request, value_id: int):
                 else:
                     messages.success(request, "The figure was changed and sent for sign-off again.")
                     return redirect(request.path)
-            problems = _problems(revise_form)
+            problems = form_problems(revise_form)
     history = value_history(value)
     if not can(request.user, Action.VIEW_UNAPPROVED, value):
         # Outside the service only signed-off figures show, not the drafts before them.
@@ -240,14 +240,6 @@ def value_page(request, value_id: int):
         "problems": problems,
     }
     return render(request, "returns/value.html", context, status=400 if problems else 200)
-
-
-def _problems(form) -> list[tuple[str, str]]:
-    found = []
-    for name, errors in form.errors.items():
-        field = form[name] if name in form.fields else next(iter(form))
-        found.extend((message, f"#{field.id_for_label}") for message in errors)
-    return found
 
 
 @login_required

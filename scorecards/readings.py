@@ -25,6 +25,7 @@ from indicators.models import (
     Target,
     Value,
 )
+from indicators.periods import span_of
 from organisation.models import Council
 from status import periods as period_rules
 from status.direction import Comparison, Direction, comparison_for, direction_of_travel
@@ -59,10 +60,6 @@ class Reading:
     value: Value | None  # the signed-off value carrying the commentary
     series: tuple[tuple[Period, Decimal], ...]
 
-    @property
-    def is_exception(self) -> bool:
-        return self.rag in (Rag.red, Rag.missing) or self.direction is Direction.worsening
-
 
 class _Calendar:
     """All periods up to the scorecard's end, indexed by kind and code."""
@@ -83,13 +80,7 @@ class _Calendar:
         return ended[-1:]
 
     def shifted(self, span: Period, comparison: Comparison) -> Period | None:
-        rules_span = period_rules.PeriodSpan(
-            kind=PeriodKind(span.kind),
-            start=span.starts_on,
-            end=span.ends_on,
-            label=span.label,
-            code=span.code,
-        )
+        rules_span = span_of(span)
         if comparison is Comparison.same_period_last_year:
             other = period_rules.same_period_last_year(rules_span)
         else:
