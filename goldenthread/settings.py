@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "indicators",
     "returns",
     "scorecards",
+    "reports",
     "demo",
 ]
 

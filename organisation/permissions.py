@@ -25,6 +25,10 @@ class Action(StrEnum):
     IMPORT_RETURNS = "import_returns"  # CSV import across many services
     CHASE_RETURNS = "chase_returns"  # the chasing view and reminders
     WRITE_NARRATIVE = "write_narrative"  # a directorate's or ambition's narrative
+    VIEW_REPORT_DRAFTS = "view_report_drafts"  # reports before approval
+    PREPARE_REPORT = "prepare_report"  # create, edit, reopen a report; make its files
+    APPROVE_REPORT = "approve_report"  # approve a report for release
+    WITHDRAW_REPORT = "withdraw_report"  # take a published report down
 
 
 def roles_of(user) -> set[Role]:
@@ -75,6 +79,10 @@ def _unit_of(obj) -> int | None:
     raise TypeError(f"No owning unit for {type(obj).__name__}")
 
 
+def _has_unit(obj) -> bool:
+    return isinstance(obj, OrgUnit) or hasattr(obj, "owner_id") or hasattr(obj, "indicator")
+
+
 def _in_scope(user, obj) -> bool:
     return _unit_of(obj) in scope_unit_ids(user)
 
@@ -109,6 +117,15 @@ def can(user, action: Action, obj=None) -> bool:
                 return True
             writer = roles & {Role.DIRECTOR, Role.APPROVER}
             return bool(writer) and isinstance(obj, OrgUnit) and _in_scope(user, obj)
+        case Action.VIEW_REPORT_DRAFTS:
+            return corporate or Role.DIRECTOR in roles
+        case Action.PREPARE_REPORT | Action.WITHDRAW_REPORT:
+            return corporate
+        case Action.APPROVE_REPORT:
+            # Directors and administrators approve, never a report they last edited.
+            if not roles & {Role.DIRECTOR, Role.ADMINISTRATOR}:
+                return False
+            return getattr(obj, "edited_by_id", None) != user.pk
     return False
 
 
@@ -116,6 +133,6 @@ def require(user, action: Action, obj=None) -> None:
     """Refuse the request unless `can`: out of scope looks like not found (404)."""
     if can(user, action, obj):
         return
-    if obj is not None and not can(user, Action.VIEW_UNAPPROVED, obj):
+    if _has_unit(obj) and not can(user, Action.VIEW_UNAPPROVED, obj):
         raise Http404("Not found")
     raise PermissionDenied

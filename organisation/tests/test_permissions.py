@@ -10,6 +10,8 @@ admin = a superuser; cllr = a councillor; anon = not signed in. "draft", "submit
 "signed_off" are Waste's figures in those states.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -54,6 +56,13 @@ CAN = {
     (Action.WRITE_NARRATIVE, "place"):     (F,    F,    F,    F,    T,    T,    T,    F,    F),
     (Action.WRITE_NARRATIVE, "waste"):     (F,    F,    T,    F,    T,    T,    T,    F,    F),
     (Action.WRITE_NARRATIVE, "libraries"): (F,    F,    F,    F,    F,    T,    T,    F,    F),
+    (Action.VIEW_REPORT_DRAFTS, None):     (F,    F,    F,    F,    T,    T,    T,    F,    F),
+    (Action.PREPARE_REPORT, None):         (F,    F,    F,    F,    F,    T,    T,    F,    F),
+    (Action.WITHDRAW_REPORT, None):        (F,    F,    F,    F,    F,    T,    T,    F,    F),
+    (Action.APPROVE_REPORT, None):         (F,    F,    F,    F,    T,    F,    T,    F,    F),
+    (Action.APPROVE_REPORT, "report_by_performance"): (F, F, F, F, T, F, T, F, F),
+    (Action.APPROVE_REPORT, "report_by_admin"):       (F, F, F, F, T, F, F, F, F),
+    (Action.APPROVE_REPORT, "report_by_director"):    (F, F, F, F, F, F, T, F, F),
 }
 # fmt: on
 
@@ -65,6 +74,8 @@ REQUIRE = {
     (Action.ENTER_VALUE, "draft"):       (OK,   404,  403,  404,  403,  OK,   OK,   404,  404),
     (Action.APPROVE_VALUE, "submitted"): (403,  404,  OK,   404,  403,  403,  403,  404,  404),
     (Action.MANAGE_CYCLES, None):        (403,  403,  403,  403,  403,  OK,   OK,   403,  403),
+    (Action.APPROVE_REPORT, "report_by_director"):
+                                         (403,  403,  403,  403,  403,  403,  OK,   403,  403),
 }
 # fmt: on
 
@@ -79,7 +90,11 @@ def who(town, persona):
 
 
 def target(town, name):
-    """A unit (waste, parks, place, libraries) or a Waste figure (draft, submitted…)."""
+    """A unit (waste, parks, place, libraries), a Waste figure (draft, submitted…) or a
+    report last edited by a persona (report_by_perf…)."""
+    if name is not None and name.startswith("report_by_"):
+        editor = town.personas[name.removeprefix("report_by_")]
+        return SimpleNamespace(edited_by_id=editor.pk)
     return None if name is None else getattr(town, name)
 
 

@@ -1,0 +1,228 @@
+"""Changing a report: create, edit, approve, reopen, withdraw, and ask for its files.
+
+Each function checks permission, runs in one transaction and records what happened in the
+report's events. Approval freezes the content as the snapshot every output and every public
+page is made from.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from organisation.permissions import Action, require
+from reports.building import build_content
+from reports.content import token_problems
+from reports.models import (
+    OutputFormat,
+    OutputState,
+    Report,
+    ReportEvent,
+    ReportEventKind,
+    ReportKind,
+    ReportOutput,
+    ReportState,
+)
+from reports.publication import is_released
+
+NARRATIVE_FIELDS = (
+    "purpose",
+    "recommendations",
+    "going_well",
+    "not_going_well",
+    "being_done",
+    "exceptions_text",
+    "area_text",
+)
+EDITABLE_FIELDS = ("title", "report_of", "contact", "publish_after", *NARRATIVE_FIELDS)
+
+
+class StaleReport(Exception):
+    """The report changed since the editor opened it."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        by = report.edited_by.get_full_name() if report.edited_by else "someone"
+        when = timezone.localtime(report.edited_at).strftime("%-d %B %Y at %-I:%M%p").lower()
+        super().__init__(f"{by} changed this report on {when}")
+
+
+def _event(report: Report, kind: str, by, reason: str = "") -> None:
+    ReportEvent.objects.create(report=report, kind=kind, by=by, at=timezone.now(), reason=reason)
+
+
+@transaction.atomic
+def create_report(*, by, kind: str, period, title: str, committee=None, meeting=None) -> Report:
+    require(by, Action.PREPARE_REPORT)
+    if kind == ReportKind.COMMITTEE and committee is None:
+        raise ValidationError({"committee": "Choose the committee the report is for"})
+    if meeting is not None and committee is not None and meeting.committee_id != committee.pk:
+        raise ValidationError({"meeting": "Choose a meeting of the report's committee"})
+    now = timezone.now()
+    report = Report.objects.create(
+        kind=kind,
+        title=title.strip(),
+        committee=committee,
+        meeting=meeting,
+        period=period,
+        created_by=by,
+        created_at=now,
+        edited_by=by,
+        edited_at=now,
+        report_of="",
+        recommendations=default_recommendations(committee),
+    )
+    _event(report, ReportEventKind.CREATED, by)
+    return report
+
+
+def default_recommendations(committee) -> str:
+    body = committee.name if committee else "The reader"
+    return f"That {body} notes the council's performance set out in this report."
+
+
+def report_codes(report: Report) -> set[str]:
+    """The codes of the indicators in the report as it stands (for checking tokens)."""
+    content = build_content(report)
+    return {row.code for row in content.rows()}
+
+
+@transaction.atomic
+def save_report(
+    report: Report, *, by, lock_version: int, extra_indicators=None, **fields
+) -> Report:
+    """Save an officer's edits to a draft report; refuses a save from an older copy."""
+    require(by, Action.PREPARE_REPORT)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state != ReportState.DRAFT:
+        raise ValidationError("Only a draft report can be changed: reopen it first")
+    if report.lock_version != lock_version:
+        raise StaleReport(report)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(report, name, value.strip() if isinstance(value, str) else value)
+    if not report.title:
+        raise ValidationError({"title": "Enter the report's title"})
+    if extra_indicators is not None:
+        report.extra_indicators.set(extra_indicators)
+    codes = report_codes(report)
+    problems = {
+        name: token_problems(getattr(report, name), codes)
+        for name in NARRATIVE_FIELDS
+        if token_problems(getattr(report, name), codes)
+    }
+    if problems:
+        raise ValidationError({name: found[0] for name, found in problems.items()})
+    report.lock_version += 1
+    report.edited_by = by
+    report.edited_at = timezone.now()
+    report.save()
+    _event(report, ReportEventKind.EDITED, by)
+    return report
+
+
+@transaction.atomic
+def approve_report(report: Report, *, by) -> Report:
+    """Approve a draft for release, freezing its content, and start making its files."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    require(by, Action.APPROVE_REPORT, report)
+    if report.state != ReportState.DRAFT:
+        raise ValidationError("Only a draft report can be approved")
+    now = timezone.now()
+    report.state = ReportState.APPROVED
+    report.approved_by = by
+    report.approved_at = now
+    content = build_content(report)
+    report.snapshot = content.to_snapshot()
+    report.snapshot_hash = content.snapshot_hash()
+    report.lock_version += 1
+    report.save()
+    _event(report, ReportEventKind.APPROVED, by)
+    for output_format in OutputFormat:
+        _queue_output(report, output_format, by=by)
+    return report
+
+
+@transaction.atomic
+def reopen_report(report: Report, *, by, reason: str) -> Report:
+    """Take an approved (or withdrawn) report back to draft for changes, with a reason.
+    A report already public must be withdrawn first."""
+    require(by, Action.PREPARE_REPORT)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the report is being reopened"})
+    if report.state == ReportState.DRAFT:
+        raise ValidationError("The report is already a draft")
+    if report.state == ReportState.APPROVED and is_released(report):
+        raise ValidationError("The report is published: withdraw it before changing it")
+    report.state = ReportState.DRAFT
+    report.snapshot = None
+    report.snapshot_hash = ""
+    report.approved_by = None
+    report.approved_at = None
+    report.lock_version += 1
+    report.edited_by = by
+    report.edited_at = timezone.now()
+    report.save()
+    _event(report, ReportEventKind.REOPENED, by, reason.strip())
+    return report
+
+
+@transaction.atomic
+def withdraw_report(report: Report, *, by, reason: str) -> Report:
+    """Take an approved report (and its figures) off the public site, recording why."""
+    require(by, Action.WITHDRAW_REPORT)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the report is being withdrawn"})
+    if report.state != ReportState.APPROVED:
+        raise ValidationError("Only an approved report can be withdrawn")
+    report.state = ReportState.WITHDRAWN
+    report.withdrawn_by = by
+    report.withdrawn_at = timezone.now()
+    report.withdrawal_reason = reason.strip()
+    report.lock_version += 1
+    report.save()
+    _event(report, ReportEventKind.WITHDRAWN, by, reason.strip())
+    return report
+
+
+def request_output(report: Report, output_format: str, *, by) -> ReportOutput:
+    """Queue the making of one file of the report; the tasks worker makes it."""
+    require(by, Action.PREPARE_REPORT)
+    return _queue_output(report, output_format, by=by)
+
+
+def _queue_output(report: Report, output_format: str, *, by) -> ReportOutput:
+    from reports.tasks import make_output
+
+    output = ReportOutput.objects.create(
+        report=report,
+        format=output_format,
+        state=OutputState.QUEUED,
+        content_hash=report.snapshot_hash,
+        is_draft=report.state == ReportState.DRAFT,
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: make_output.enqueue(output.pk))
+    return output
+
+
+def current_output(report: Report, output_format: str) -> ReportOutput | None:
+    """The latest file made from the report's approved content, if there is one."""
+    if not report.snapshot_hash:
+        return None
+    return (
+        report.outputs.filter(
+            format=output_format,
+            state=OutputState.DONE,
+            content_hash=report.snapshot_hash,
+            is_draft=False,
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
