@@ -22,6 +22,7 @@ def navigation(user) -> list[NavItem]:
         items.append(NavItem("returns", "Your returns", reverse("returns:mine")))
     if can(user, Action.APPROVE_VALUE):
         items.append(NavItem("sign_off", "Sign-off", reverse("returns:sign_off")))
+    items.append(NavItem("reports", "Reports", reverse("reports:list")))
     if can(user, Action.MANAGE_CYCLES):
         items.append(NavItem("cycles", "Reporting cycles", reverse("returns:cycles")))
     if user.is_staff:

@@ -32,6 +32,7 @@ from organisation.tests.factories import (
     OrgUnitFactory,
     UserFactory,
 )
+from reports.models import Report, ReportOutput
 from returns.cycles import open_cycle
 from returns.evidence import attach_evidence
 from returns.models import (
@@ -127,6 +128,16 @@ def _access_fields():
 
 
 # One instance of each registered model, keyed "app_label.ModelName".
+def _report():
+    return Report.objects.create(
+        kind="annual",
+        title="Annual performance report",
+        period=_q1(),
+        created_at=timezone.now(),
+        edited_at=timezone.now(),
+    )
+
+
 BUILDERS = {
     "auth.Group": lambda: Group.objects.get(name="Approver"),
     "axes.AccessAttempt": lambda: AccessAttempt.objects.create(
@@ -177,6 +188,10 @@ BUILDERS = {
     "returns.CycleEvent": _cycle_event,
     "returns.Evidence": _evidence,
     "returns.ImportRun": _import_run,
+    "reports.Report": lambda: _report(),
+    "reports.ReportOutput": lambda: ReportOutput.objects.create(
+        report=_report(), format="pdf", requested_at=timezone.now()
+    ),
     "scorecards.Narrative": lambda: Narrative.objects.create(
         unit=DirectorateFactory(),
         period=_q1(),

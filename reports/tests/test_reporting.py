@@ -1,0 +1,257 @@
+"""Writing, approving, releasing and withdrawing a report, through its domain functions.
+
+The small council of `organisation.tests.personas`: the Place Scrutiny Committee receives
+Waste's three indicators; for Q2 one is a draft, one awaits sign-off and one (WST-03, 47.3%)
+is signed off. The committee meets on 10 November 2026 at 6pm.
+"""
+
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from indicators.models import Period, Value
+from organisation.tests.personas import (
+    DRAFT_FIGURE,
+    OPEN_PERIOD,
+    SIGNED_OFF_FIGURE,
+    SUBMITTED_FIGURE,
+    build_town,
+)
+from reports import reporting
+from reports.building import build_content, report_content
+from reports.models import ReportEventKind, ReportState
+from reports.publication import is_released, release_time, released_reports
+from strategy.tests.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+MEETING = datetime.datetime(2026, 11, 10, 18, 0, tzinfo=datetime.UTC)
+BEFORE = MEETING - datetime.timedelta(minutes=1)
+AFTER = MEETING + datetime.timedelta(minutes=1)
+
+
+@pytest.fixture
+def town():
+    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=datetime.UTC)):
+        return build_town()
+
+
+@pytest.fixture
+def meeting(town):
+    return MeetingFactory(committee=town.committee, starts_at=MEETING, venue="Council chamber")
+
+
+@pytest.fixture
+def report(town, meeting):
+    with time_machine.travel(datetime.datetime(2026, 10, 21, 9, tzinfo=datetime.UTC)):
+        return reporting.create_report(
+            by=town.person("performance"),
+            kind="committee",
+            period=Period.objects.get(kind="quarter", code=OPEN_PERIOD),
+            title="Quarterly performance report",
+            committee=town.committee,
+            meeting=meeting,
+        )
+
+
+def approve(town, report, when=datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC)):
+    with time_machine.travel(when):
+        return reporting.approve_report(report, by=town.person("director"))
+
+
+def test_a_report_holds_the_committees_signed_off_figures_and_never_a_draft(town, report):
+    content = build_content(report)
+
+    assert [row.code for row in content.rows()] == ["WST-01", "WST-02", "WST-03"]
+    assert content.row("WST-03").figure_shown == f"{SIGNED_OFF_FIGURE}%"
+    assert content.row("WST-01").figure_shown == ""  # its draft is not a figure yet
+    frozen = json.dumps(content.to_snapshot())
+    assert DRAFT_FIGURE not in frozen
+    assert SUBMITTED_FIGURE not in frozen
+    assert content.committee == "Place Scrutiny Committee"
+    assert content.sections[0].title == "A cleaner place"
+
+
+def test_only_the_performance_team_creates_and_edits_reports(town, report):
+    with pytest.raises(PermissionDenied):
+        reporting.create_report(
+            by=town.person("councillor"),
+            kind="annual",
+            period=report.period,
+            title="Annual report",
+        )
+    with pytest.raises(PermissionDenied):
+        reporting.save_report(
+            report, by=town.person("director"), lock_version=report.lock_version, title="New"
+        )
+
+
+def test_narrative_tokens_are_filled_with_live_figures(town, report):
+    reporting.save_report(
+        report,
+        by=town.person("performance"),
+        lock_version=report.lock_version,
+        going_well="Commercial recycling reached [value:WST-03] ([status:WST-03]).",
+    )
+
+    report.refresh_from_db()
+    content = report_content(report)
+
+    assert content.going_well.startswith(f"Commercial recycling reached {SIGNED_OFF_FIGURE}% (")
+    assert "[value:" not in content.going_well
+
+
+def test_a_token_naming_an_indicator_outside_the_report_is_refused(town, report):
+    with pytest.raises(ValidationError) as refused:
+        reporting.save_report(
+            report,
+            by=town.person("performance"),
+            lock_version=report.lock_version,
+            going_well="Libraries at [value:LIB-01]",
+        )
+
+    assert "[value:LIB-01] names LIB-01" in refused.value.message_dict["going_well"][0]
+    report.refresh_from_db()
+    assert report.going_well == ""
+
+
+def test_an_extra_indicator_makes_it_valid_and_adds_an_area_of_interest(town, report):
+    from indicators.models import Indicator
+
+    reporting.save_report(
+        report,
+        by=town.person("performance"),
+        lock_version=report.lock_version,
+        going_well="Libraries at [value:LIB-01]",
+        area_text="Members asked about libraries",
+        extra_indicators=[Indicator.objects.get(code="LIB-01")],
+    )
+
+    report.refresh_from_db()
+    content = report_content(report)
+    assert content.sections[-1].title == "Areas of interest"
+    assert [row.code for row in content.sections[-1].rows] == ["LIB-01"]
+    assert content.sections[-1].introduction == "Members asked about libraries"
+
+
+def test_a_save_from_an_older_copy_is_refused_and_changes_nothing(town, report):
+    performance = town.person("performance")
+    reporting.save_report(report, by=performance, lock_version=1, purpose="First")
+
+    with pytest.raises(reporting.StaleReport, match="Priya Perform changed this report"):
+        reporting.save_report(report, by=performance, lock_version=1, purpose="Second")
+
+    report.refresh_from_db()
+    assert (report.purpose, report.lock_version) == ("First", 2)
+
+
+def test_approval_freezes_the_content_against_later_changes(town, report):
+    approve(town, report)
+    report.refresh_from_db()
+
+    Value.objects.filter(pk=town.signed_off.pk).update(figure="12.5")
+
+    assert report.state == ReportState.APPROVED
+    assert report_content(report).row("WST-03").figure_shown == f"{SIGNED_OFF_FIGURE}%"
+    assert build_content(report).row("WST-03").figure_shown == "12.5%"
+    assert list(report.events.values_list("kind", flat=True)) == [
+        ReportEventKind.CREATED,
+        ReportEventKind.APPROVED,
+    ]
+
+
+def test_a_director_approves_but_never_a_report_they_edited_last(town, report):
+    with pytest.raises(PermissionDenied):
+        reporting.approve_report(report, by=town.person("performance"))
+    admin = town.person("admin")
+    reporting.save_report(report, by=admin, lock_version=report.lock_version, purpose="x")
+    with pytest.raises(PermissionDenied):
+        reporting.approve_report(report, by=admin)
+
+    approved = reporting.approve_report(report, by=town.person("director"))
+
+    assert approved.approved_by == town.person("director")
+
+
+def test_a_report_is_released_when_its_meeting_starts(town, report):
+    approve(town, report)
+    report.refresh_from_db()
+
+    assert release_time(report) == MEETING
+    assert not is_released(report, BEFORE)
+    assert is_released(report, MEETING)
+    assert list(released_reports(AFTER)) == [report]
+
+
+def test_a_draft_is_never_released(town, report):
+    assert not is_released(report, AFTER + datetime.timedelta(days=400))
+
+
+def test_a_later_publish_after_time_holds_the_report_back(town, report):
+    later = MEETING + datetime.timedelta(days=1)
+    reporting.save_report(
+        report, by=town.person("performance"), lock_version=1, publish_after=later
+    )
+    approve(town, report)
+    report.refresh_from_db()
+
+    assert not is_released(report, AFTER)
+    assert is_released(report, later)
+    assert release_time(report) == later
+
+
+def test_a_cancelled_meeting_holds_the_report_until_a_time_is_set(town, report, meeting):
+    approve(town, report)
+    meeting.is_cancelled = True
+    meeting.save()
+    report.refresh_from_db()
+
+    assert not is_released(report, AFTER + datetime.timedelta(days=30))
+    assert release_time(report) is None
+
+
+def test_approval_after_the_meeting_releases_at_once(town, report):
+    late = AFTER + datetime.timedelta(days=2)
+    approve(town, report, when=late)
+    report.refresh_from_db()
+
+    assert not is_released(report, AFTER)
+    assert is_released(report, late)
+
+
+def test_withdrawal_is_recorded_and_takes_the_report_down(town, report):
+    approve(town, report)
+    with time_machine.travel(AFTER):
+        with pytest.raises(ValidationError):
+            reporting.withdraw_report(report, by=town.person("performance"), reason=" ")
+        with pytest.raises(PermissionDenied):
+            reporting.withdraw_report(report, by=town.person("director"), reason="Wrong")
+        reporting.withdraw_report(
+            report, by=town.person("performance"), reason="A figure was wrong"
+        )
+    report.refresh_from_db()
+
+    assert report.state == ReportState.WITHDRAWN
+    assert not is_released(report, AFTER + datetime.timedelta(days=1))
+    event = report.events.get(kind=ReportEventKind.WITHDRAWN)
+    assert (event.by, event.reason) == (town.person("performance"), "A figure was wrong")
+
+
+def test_a_published_report_cannot_be_reopened_without_withdrawing_it(town, report):
+    approve(town, report)
+    with time_machine.travel(AFTER), pytest.raises(ValidationError, match="withdraw it"):
+        reporting.reopen_report(report, by=town.person("performance"), reason="Typo")
+
+
+def test_reopening_before_release_cancels_the_approval(town, report):
+    approve(town, report)
+    with time_machine.travel(BEFORE):
+        reporting.reopen_report(report, by=town.person("performance"), reason="Typo in summary")
+    report.refresh_from_db()
+
+    assert (report.state, report.snapshot, report.approved_by) == (ReportState.DRAFT, None, None)
+    assert report.events.last().reason == "Typo in summary"
+    assert not is_released(report, AFTER)
