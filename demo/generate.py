@@ -39,6 +39,7 @@ from demo.council import (
     PersonSpec,
 )
 from demo.people import DEMO_PASSWORD
+from demo.reports import load_reports
 from demo.series import (
     PER_UNIT,
     PERIOD_KIND,
@@ -62,6 +63,7 @@ from indicators.models import (
 )
 from indicators.periods import ensure_periods
 from organisation.models import Council, OrgUnit, User
+from reports.models import Report
 from returns.models import CycleAction, CycleEvent
 from status import periods as rules
 from strategy.models import Ambition, Committee, Meeting, OperatingPrinciple, Outcome, Plan
@@ -95,6 +97,7 @@ class DemoSummary:
     cycles: int
     values: int
     revisions: int
+    reports: int
 
     def lines(self) -> list[str]:
         return [
@@ -105,6 +108,7 @@ class DemoSummary:
             f"{self.indicators} indicators with {self.targets} targets",
             f"{self.cycles} reporting cycles",
             f"{self.values} values with {self.revisions} revisions",
+            f"{self.reports} reports",
         ]
 
 
@@ -143,6 +147,7 @@ def load_demo(*, today: date, seed: int = 2026) -> DemoSummary:
     history, latest = gather_returns(calendar, indicators, periods, plans, targets, people)
     values.load_history(history, calendar, seed)
     values.run_latest_returns(latest, calendar, seed)
+    load_reports(today=today, people=people)
     return summarise()
 
 
@@ -159,6 +164,7 @@ def summarise() -> DemoSummary:
         cycles=ReportingCycle.objects.count(),
         values=Value.objects.count(),
         revisions=ValueRevision.objects.count(),
+        reports=Report.objects.count(),
     )
 
 

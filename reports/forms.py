@@ -136,8 +136,7 @@ class ReportForm(forms.Form):
         unknown = [code for code in codes if code not in found]
         if unknown:
             raise forms.ValidationError(
-                f"No indicator has the code {', '.join(unknown)}: check the codes on the "
-                "scorecard"
+                f"No indicator has the code {', '.join(unknown)}: check the codes on the scorecard"
             )
         return [found[code] for code in dict.fromkeys(codes)]
 

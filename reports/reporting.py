@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from organisation.permissions import Action, require
 from reports.building import build_content
-from reports.content import token_problems
+from reports.content import TOKEN, token_problems
 from reports.models import (
     OutputFormat,
     OutputState,
@@ -108,7 +108,8 @@ def save_report(
         raise ValidationError({"title": "Enter the report's title"})
     if extra_indicators is not None:
         report.extra_indicators.set(extra_indicators)
-    codes = report_codes(report)
+    has_tokens = any(TOKEN.search(getattr(report, name)) for name in NARRATIVE_FIELDS)
+    codes = report_codes(report) if has_tokens else set()
     problems = {
         name: token_problems(getattr(report, name), codes)
         for name in NARRATIVE_FIELDS
@@ -125,8 +126,9 @@ def save_report(
 
 
 @transaction.atomic
-def approve_report(report: Report, *, by) -> Report:
-    """Approve a draft for release, freezing its content, and start making its files."""
+def approve_report(report: Report, *, by, make_files: bool = True) -> Report:
+    """Approve a draft for release, freezing its content, and start making its files
+    (`make_files=False` leaves them to `queue_missing_files`)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     require(by, Action.APPROVE_REPORT, report)
     if report.state != ReportState.DRAFT:
@@ -141,8 +143,9 @@ def approve_report(report: Report, *, by) -> Report:
     report.lock_version += 1
     report.save()
     _event(report, ReportEventKind.APPROVED, by)
-    for output_format in OutputFormat:
-        _queue_output(report, output_format, by=by)
+    if make_files:
+        for output_format in OutputFormat:
+            _queue_output(report, output_format, by=by)
     return report
 
 
@@ -226,3 +229,20 @@ def current_output(report: Report, output_format: str) -> ReportOutput | None:
         .order_by("-finished_at", "-pk")
         .first()
     )
+
+
+def queue_missing_files() -> int:
+    """Queue the files of every approved report that lacks one made from its snapshot (after
+    a bulk load, or if the worker was down); returns how many were queued."""
+    queued = 0
+    for report in Report.objects.filter(state=ReportState.APPROVED):
+        have = set(
+            report.outputs.filter(content_hash=report.snapshot_hash, is_draft=False)
+            .exclude(state=OutputState.FAILED)
+            .values_list("format", flat=True)
+        )
+        for output_format in OutputFormat:
+            if output_format not in have:
+                _queue_output(report, output_format, by=report.approved_by)
+                queued += 1
+    return queued

@@ -255,3 +255,23 @@ def test_reopening_before_release_cancels_the_approval(town, report):
     assert (report.state, report.snapshot, report.approved_by) == (ReportState.DRAFT, None, None)
     assert report.events.last().reason == "Typo in summary"
     assert not is_released(report, AFTER)
+
+
+def test_missing_files_are_queued_once_for_each_approved_report(town, report):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with time_machine.travel(BEFORE):
+        reporting.approve_report(report, by=town.person("director"), make_files=False)
+    out = StringIO()
+
+    call_command("make_report_files", stdout=out)
+    call_command("make_report_files", stdout=out)
+
+    assert out.getvalue().splitlines() == ["Queued 3 report files.", "Queued 0 report files."]
+    assert sorted(report.outputs.values_list("format", "is_draft")) == [
+        ("docx", False),
+        ("pdf", False),
+        ("xlsx", False),
+    ]

@@ -18,6 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"])
+        # The demo's approved reports get their PDF, Word and Excel files in the background.
+        call_command("make_report_files", verbosity=0)
         self.print_logins(host, port)
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
