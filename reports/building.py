@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from indicators.models import ReportingCycle
+from indicators.models import Period, ReportingCycle
 from organisation.models import Council
 from reports.appendices import AppendixRequest, appendices_for
 from reports.content import (
@@ -25,10 +25,24 @@ from returns.chasing import cycle_timeliness_for
 from scorecards import queries
 from scorecards.models import Narrative
 from scorecards.readings import Reading
+from status.periods import Aggregation, PeriodKind
 from status.rag import RagRule
 
 
-def row_of(reading: Reading) -> Row:
+def _period_label(reading: Reading, span: Period | None) -> str:
+    """The figure's period: the year itself when a year's figure comes from its months or
+    quarters (a snapshot says which one it was taken at)."""
+    own = reading.period
+    if own is None:
+        return ""
+    if span is None or span.kind != PeriodKind.financial_year or own.kind == span.kind:
+        return own.label
+    if Aggregation(reading.definition.aggregation) is Aggregation.snapshot:
+        return f"{span.label} (at {own.label})"
+    return span.label
+
+
+def row_of(reading: Reading, span: Period | None = None) -> Row:
     definition, indicator, value = reading.definition, reading.indicator, reading.value
     chart = reading.spc.chart
     return Row(
@@ -39,7 +53,7 @@ def row_of(reading: Reading) -> Row:
         unit=definition.unit,
         precision=definition.precision,
         polarity=str(definition.polarity),
-        period=reading.period.label if reading.period else "",
+        period=_period_label(reading, span),
         figure=_text(reading.figure),
         figure_shown=reading.figure_shown,
         target=_text(reading.target),
@@ -88,7 +102,7 @@ def _extra_rows(report: Report, exclude: set[str], *, today: date, council: Coun
         if i.code not in exclude
     ]
     readings = queries.read_indicators(extras, report.period, today=today, council=council)
-    return [row_of(readings[i.pk]) for i in extras]
+    return [row_of(readings[i.pk], report.period) for i in extras]
 
 
 def _timeliness(report: Report) -> Timeliness | None:
@@ -123,7 +137,7 @@ def build_content(report: Report, *, today: date | None = None) -> ReportContent
     sections: list[Section] = []
     if scorecard is not None:
         for built in scorecard.sections:
-            rows = [row_of(r) for r in built.readings]
+            rows = [row_of(r, report.period) for r in built.readings]
             statuses, directions = roll_up_rows(rows)
             ambition_code = built.url_arg
             narrative = next(
