@@ -286,7 +286,6 @@ class ValueAdmin(admin.ModelAdmin):
         "submitted_at",
         "approved_by",
         "approved_at",
-        "published_at",
     ]
     inlines = [RevisionInline]
     form = ValueForm

@@ -58,3 +58,9 @@ def release_time(report: Report) -> datetime | None:
     if report.publish_after is not None:
         moments.append(report.publish_after)
     return max(moments)
+
+
+def first_release(period, now: datetime | None = None) -> datetime | None:
+    """When the period's figures were first made public: its earliest released report."""
+    moments = [release_time(report) for report in released_reports(now).filter(period=period)]
+    return min(moments, default=None)

@@ -242,9 +242,12 @@ def _local_day(moment: datetime | None) -> date | None:
 
 def cycle_timeliness_for(cycle: ReportingCycle) -> CycleTimeliness:
     """Days from the period's end to the latest sign-off of its figures, to the first meeting
-    the cycle feeds and to publication (None for what has not happened yet)."""
+    the cycle feeds and to publication: the first release of a report of the period (None
+    for what has not happened yet)."""
+    from reports.publication import first_release
+
     latest = Value.objects.filter(period_id=cycle.period_id).aggregate(
-        signed_off=Max("approved_at"), published=Max("published_at")
+        signed_off=Max("approved_at")
     )
     meeting = (
         cycle.meetings.filter(is_cancelled=False)
@@ -254,7 +257,7 @@ def cycle_timeliness_for(cycle: ReportingCycle) -> CycleTimeliness:
     )
     last_signoff_on = _local_day(latest["signed_off"])
     meeting_on = _local_day(meeting.starts_at) if meeting else None
-    published_on = _local_day(latest["published"])
+    published_on = _local_day(first_release(cycle.period))
     period_end = cycle.period.ends_on
     return CycleTimeliness(
         period_end=period_end,

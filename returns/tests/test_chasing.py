@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 
@@ -11,6 +12,7 @@ from indicators.models import CycleState, Period, Value
 from indicators.tests.factories import ReportingCycleFactory
 from organisation.models import Role
 from organisation.tests.factories import UserFactory
+from reports.models import Report
 from returns.chasing import (
     MAX_CATCH_UP_DAYS,
     cycle_progress,
@@ -152,13 +154,29 @@ def test_timeliness_counts_days_from_the_period_end(town):
 
 
 def test_timeliness_uses_the_council_s_local_day(town):
-    """A sign-off at 00:30 on 13 October (BST) is 23:30 UTC on the 12th: it counts as the 13th."""
+    """A sign-off at 00:30 on 13 October (BST) is 23:30 UTC on the 12th: it counts as the 13th.
+    Publication is when the period's first report was released."""
     Value.objects.filter(indicator__owner=town.services["libraries"]).update(
         approved_at=datetime.datetime(2026, 10, 12, 23, 30, tzinfo=datetime.UTC),
-        published_at=datetime.datetime(2026, 11, 26, 9, tzinfo=LONDON),
+    )
+    Report.objects.create(
+        kind="annual",
+        title="Quarterly performance report",
+        period=town.cycle.period,
+        state="approved",
+        snapshot={},
+        created_at=datetime.datetime(2026, 11, 1, 9, tzinfo=LONDON),
+        edited_at=datetime.datetime(2026, 11, 1, 9, tzinfo=LONDON),
+        approved_at=datetime.datetime(2026, 11, 20, 9, tzinfo=LONDON),
+        publish_after=datetime.datetime(2026, 11, 26, 9, tzinfo=LONDON),
     )
 
-    timeliness = cycle_timeliness_for(town.cycle)
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 9, tzinfo=LONDON)):
+        not_yet = cycle_timeliness_for(town.cycle)
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, tzinfo=LONDON)):
+        timeliness = cycle_timeliness_for(town.cycle)
+
+    assert not_yet.days.days_to_publication is None
 
     assert timeliness.days.days_to_signoff == 13
     assert timeliness.days.days_to_meeting is None
