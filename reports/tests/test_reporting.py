@@ -275,3 +275,30 @@ def test_missing_files_are_queued_once_for_each_approved_report(town, report):
         ("pdf", False),
         ("xlsx", False),
     ]
+
+
+def test_an_appendix_slots_in_when_its_capability_has_data(town, report, monkeypatch):
+    from reports.appendices import REPORT_APPENDICES
+    from reports.content import Appendix, Table
+
+    asked = []
+
+    def risks(request):
+        asked.append(request)
+        return Appendix(
+            title="Strategic risks",
+            anchor="risks",
+            tables=[Table(caption="Risks", headers=["Risk", "Score"], rows=[["Fire", "12"]])],
+        )
+
+    monkeypatch.setattr("reports.appendices.REPORT_APPENDICES", [*REPORT_APPENDICES, risks])
+    with_risks = build_content(report)
+    monkeypatch.setattr("reports.appendices.REPORT_APPENDICES", [lambda request: None])
+    without = build_content(report)
+
+    assert [a.title for a in with_risks.appendices] == ["Strategic risks"]
+    assert asked[0].committee == town.committee
+    assert asked[0].indicator_codes == {"WST-01", "WST-02", "WST-03"}
+    assert without.appendices == []
+    frozen = type(with_risks).from_snapshot(with_risks.to_snapshot())
+    assert frozen.appendices[0].tables[0].rows == [["Fire", "12"]]
