@@ -1,0 +1,141 @@
+"""A report as a committee paper in PDF: tagged (PDF/UA-1), A4, made by WeasyPrint.
+
+The paper is an HTML page (`reports/paper.html`) laid out with `paper.css`. Headings, tables
+with header cells and captions, and the charts' text alternatives become the PDF's tags, so a
+screen reader reads it as it reads the web page. Nothing is fetched while it is made: only
+`data:` addresses are allowed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from reports.content import ReportContent, Row
+from reports.outputs import Progress, paper
+
+STYLESHEET = Path(__file__).with_name("paper.css")
+PDF_VARIANT = "pdf/ua-1"
+
+# Drawn 540 units wide and printed 100 mm wide, a chart's 14-unit text comes out at about 7 pt.
+CHART_WIDTH, CHART_HEIGHT = 540, 230
+
+_SVG_TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title>)", re.DOTALL)
+
+
+def render_pdf(content: ReportContent, *, draft: bool, progress: Progress | None = None) -> bytes:
+    """The report as an accessible PDF; a draft carries a marker on every page."""
+    step = progress or (lambda percent, words: None)
+    step(25, "Drawing the charts")
+    html = HTML(string=paper_html(content, draft=draft), url_fetcher=_only_data_addresses())
+    step(45, "Laying out the pages")
+    stylesheets = [
+        CSS(string=STYLESHEET.read_text(encoding="utf-8")),
+        CSS(string=running_css(content, draft=draft)),
+    ]
+    document = html.render(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+    step(80, "Writing the PDF")
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def paper_html(content: ReportContent, *, draft: bool) -> str:
+    return render_to_string("reports/paper.html", _context(content, draft=draft))
+
+
+def _only_data_addresses() -> URLFetcher:
+    return URLFetcher(allowed_protocols={"data"})
+
+
+def running_css(content: ReportContent, *, draft: bool) -> str:
+    """The page margins' words: council and title at the top, meeting and page number below."""
+    meeting = ", ".join(part for part in (content.committee, paper.meeting_date(content)) if part)
+    rules = [
+        f"@top-left {{ content: {_css_string(content.council)}; }}",
+        f"@top-right {{ content: {_css_string(paper.full_title(content))}; }}",
+        f"@bottom-left {{ content: {_css_string(meeting)}; }}",
+    ]
+    if draft:
+        rules.append(f"@top-center {{ content: {_css_string(paper.DRAFT_MARKER)}; }}")
+    return "@page { " + " ".join(rules) + " }"
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + re.sub(r"[\r\n]+", " ", escaped) + '"'
+
+
+def _context(content: ReportContent, *, draft: bool) -> dict:
+    return {
+        "content": content,
+        "draft": draft,
+        "draft_marker": paper.DRAFT_MARKER,
+        "document_title": paper.document_title(content),
+        "description": _description(content),
+        "full_title": paper.full_title(content),
+        "facts": paper.header_facts(content),
+        "purpose": paper.paragraphs(content.purpose),
+        "recommendations": paper.paragraphs(content.recommendations),
+        "counts_sentence": paper.counts_sentence(content.statuses),
+        "summary_narrative": paper.summary_narrative(content),
+        "exception_pairs": list(itertools.batched(paper.exception_lists(content), 2)),
+        "timeliness": paper.timeliness_lines(content.timeliness),
+        "exceptions_text": paper.paragraphs(content.exceptions_text),
+        "headers": paper.INDICATOR_HEADERS,
+        "numeric_columns": paper.NUMERIC_COLUMNS,
+        "sections": [
+            {
+                "title": section.title,
+                "anchor": section.anchor,
+                "counts_sentence": paper.counts_sentence(section.statuses),
+                "introduction": paper.paragraphs(section.introduction),
+                "narrative": paper.section_narrative(section),
+                "items": [_item(row) for row in section.rows],
+            }
+            for section in content.sections
+        ],
+        "appendices": [
+            {
+                "heading": paper.appendix_heading(number, appendix.title),
+                "anchor": appendix.anchor,
+                "introduction": paper.paragraphs(appendix.introduction),
+                "tables": appendix.tables,
+            }
+            for number, appendix in enumerate(content.appendices)
+        ],
+        "about": paper.about_paragraphs(content),
+    }
+
+
+def _description(content: ReportContent) -> str:
+    to = f" to {content.committee}" if content.committee else ""
+    return f"{content.council}: {content.kind_label.lower()}{to} for {content.period_label}"
+
+
+def _item(row: Row) -> dict:
+    chart = row.chart(width=CHART_WIDTH, height=CHART_HEIGHT)
+    return {
+        "row": row,
+        "figure": paper.figure_text(row),
+        "target": paper.target_text(row),
+        "direction_detail": paper.direction_detail(row),
+        "figure_sentence": paper.figure_sentence(row),
+        "notes": paper.notes(row),
+        "spc": paper.spc_words(row),
+        "chart": chart,
+        "chart_svg": _with_alt_text(chart.svg, f"{chart.title}. {chart.description}")
+        if chart
+        else "",
+    }
+
+
+def _with_alt_text(svg: str, alt: str) -> str:
+    """The SVG with its title replaced by `alt`: the PDF's alternate text for a figure is
+    read from the SVG's title, and it should say what the chart shows, not only its name."""
+    return mark_safe(_SVG_TITLE.sub(lambda m: m[1] + escape(alt) + m[3], svg, count=1))
