@@ -60,13 +60,20 @@ FIGURE_COLUMNS = frozenset(
 )
 
 
+def formula_safe(text: str) -> str:
+    """Free text made safe for a spreadsheet: text starting with these is read as a formula,
+    so it gets a leading apostrophe (shown as text, the apostrophe hidden)."""
+    if text[:1] not in ("=", "+", "-", "@", "\t", "\r"):
+        return text
+    return "'" + text
+
+
 def _safe(cell: str, column: int) -> str:
-    # Spreadsheet formula injection: text starting with these is read as a formula. Only a
-    # figure column may keep a leading sign: free text such as '-1 +HYPERLINK(…)' starts with
-    # a number too.
-    if cell[:1] not in ("=", "+", "-", "@", "\t", "\r"):
+    # Only a figure column may keep a leading sign: free text such as '-1 +HYPERLINK(…)'
+    # starts with a number too.
+    if column in FIGURE_COLUMNS and _is_number(cell):
         return cell
-    return cell if column in FIGURE_COLUMNS and _is_number(cell) else "'" + cell
+    return formula_safe(cell)
 
 
 def _safe_row(row: list[str]) -> list[str]:

@@ -19,12 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.content import ReportContent, Row, Table
 from reports.outputs import Progress, paper
-from scorecards.exports import _safe as formula_guarded
+from scorecards.exports import formula_safe
 from status.numbers import PLAIN_COUNT_UNITS, format_value
-
-# The scorecard export's guard keeps a leading sign only in its own figure columns; passing a
-# column it does not have guards every text cell here (figures here are numbers, not text).
-TEXT_COLUMN = -1
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -218,7 +214,7 @@ def _finish_table(sheet: Worksheet, widths: list[int]) -> None:
 
 
 def _text(value: str) -> str:
-    return formula_guarded(ILLEGAL_CHARACTERS_RE.sub("", value), TEXT_COLUMN)
+    return formula_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _figure(shown: str, row: Row):
