@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "returns",
     "scorecards",
     "reports",
+    "publishing",
     "demo",
 ]
 
@@ -212,5 +213,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("GOLDEN_THREAD_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs a line per page of every PDF.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

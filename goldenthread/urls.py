@@ -10,6 +10,7 @@ urlpatterns = [
     path("scorecards/", include("scorecards.urls")),
     path("returns/", include("returns.urls")),
     path("reports/", include("reports.urls")),
+    path("performance/", include("publishing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,73 @@
+"""HTTP caching for the public site: every response may be kept by a proxy for five minutes.
+
+Each public view is wrapped by `public_view`, which builds the request's `Publication` (what
+is released now), answers a conditional request with 304 Not Modified when nothing public has
+changed, and marks the response `Cache-Control: public, max-age=300` with an ETag and
+Last-Modified derived from the released reports. Public pages read nothing about the visitor,
+so one cached copy serves everyone.
+
+Anything unknown or not released answers the same "Page not found", whether it never
+existed or is still under embargo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from organisation.queries import current_council
+from publishing.published import Publication
+
+MAX_AGE = 300  # seconds; also the longest a withdrawn report may linger in a proxy's cache
+SITE_VERSION = "1"  # raise when page layouts change, so cached copies are not revalidated
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    # No section is marked current, so every "not found" is the same, whatever was asked for.
+    return render(request, "publishing/not_found.html", {"not_found": True}, status=404)
+
+
+def _identity(request: HttpRequest, publication: Publication) -> str:
+    """What every public page is made from: the released reports, the ambitions and the
+    council's own details (its name is in every page's header)."""
+    council = current_council(request)  # kept on the request for the page's header too
+    about = ""
+    if council is not None:
+        about = "\n".join(
+            (council.name, council.short_name, council.website, council.ambition_label)
+        )
+    return hashlib.sha256(f"{publication.fingerprint()}\n{about}".encode()).hexdigest()[:32]
+
+
+def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a view taking (request, publication, **kwargs) with the public site's caching."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        publication = Publication(timezone.now())
+        etag = f'"{SITE_VERSION}-{_identity(request, publication)}"'
+        modified = publication.last_modified()
+        modified_at = int(modified.timestamp()) if modified else None
+        response = get_conditional_response(request, etag=etag, last_modified=modified_at)
+        if response is None:
+            try:
+                response = view(request, publication, *args, **kwargs)
+            except Http404:
+                response = not_found(request)
+        if response.status_code in (200, 304):
+            response.headers.setdefault("ETag", etag)
+            if modified_at is not None:
+                response.headers.setdefault("Last-Modified", http_date(modified_at))
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        return response
+
+    return wrapped

@@ -1,0 +1,125 @@
+"""Write the public performance site, as it stands now, as static files in a folder.
+
+Every public address (pages, report downloads, open data, schema, sitemap and feed) is fetched
+through the site itself, so the files are exactly what a visitor would be served: only
+released reports and their figures. The folder is the root of a web site: copy it to any
+static host (the pages link to /performance/… and /static/…).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
+
+from publishing.addresses import public_addresses
+from publishing.published import Publication
+
+# The static files the public pages use: GOV.UK Frontend's CSS, script and images, and ours.
+STATIC_PREFIXES = ("govuk/", "publishing/")
+FILENAME = re.compile(r'filename="?([^";]+)"?')
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every public performance page, report download and open data file, as a "
+        "visitor would be served them now, as static files under DIRECTORY."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", help="Where to write the site (created if missing).")
+        parser.add_argument(
+            "--base-url",
+            default=settings.GOLDEN_THREAD_BASE_URL,
+            help="The address the site will be published at, for the absolute links in the "
+            "sitemap, the feed and the data files (default: GOLDEN_THREAD_BASE_URL).",
+        )
+
+    def handle(self, *args, directory: str, base_url: str, **options):
+        root = Path(directory)
+        root.mkdir(parents=True, exist_ok=True)
+        base = urlsplit(base_url)
+        if base.scheme not in ("http", "https") or not base.netloc:
+            raise CommandError(f"--base-url must be an http(s) address, not {base_url!r}")
+        client = Client(HTTP_HOST=base.netloc)
+        secure = base.scheme == "https"
+
+        addresses = public_addresses(Publication(timezone.now()))
+        for address in addresses:
+            response = client.get(address.path, secure=secure)
+            if response.status_code != 200:
+                raise CommandError(f"{address.path} answered {response.status_code}")
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            self._write(root, address.path, body, response)
+        copied = self._copy_static(root)
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Wrote {len(addresses)} public addresses and {copied} static files to {root}."
+            )
+
+    def _write(self, root: Path, path: str, body: bytes, response) -> None:
+        relative = path.lstrip("/")
+        if not path.endswith("/"):
+            target = root / relative
+        elif response["Content-Type"].startswith("text/html"):
+            target = root / relative / "index.html"
+        else:
+            # A download at a folder address: the file under its own name, and an index page
+            # that sends the browser on to it (a static host cannot name a folder's type).
+            found = FILENAME.search(response.get("Content-Disposition", ""))
+            name = Path(found.group(1)).name if found else "download"
+            self._save(root / relative / name, body)
+            target = root / relative / "index.html"
+            body = _redirect_page(name).encode()
+        self._save(target, body)
+
+    def _save(self, target: Path, body: bytes) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+
+    def _copy_static(self, root: Path) -> int:
+        """Copy the static files the pages use, under the names the pages give them (with
+        hashed static storage, the hashed copies that collectstatic made, too)."""
+        copied = 0
+        static_root = root / settings.STATIC_URL.strip("/")
+        stored_name = getattr(staticfiles_storage, "stored_name", None)
+        for finder in finders.get_finders():
+            for path, storage in finder.list([]):
+                name = path.replace("\\", "/")
+                if not name.startswith(STATIC_PREFIXES):
+                    continue
+                copies = [(name, storage, path)]
+                if stored_name is not None:
+                    try:
+                        hashed = stored_name(name)
+                    except ValueError:  # not collected: the page links the plain name
+                        hashed = name
+                    if hashed != name:
+                        copies.append((hashed, staticfiles_storage, hashed))
+                for target_name, source_storage, source_path in copies:
+                    target = static_root / target_name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with source_storage.open(source_path) as source, target.open("wb") as out:
+                        shutil.copyfileobj(source, out)
+                    copied += 1
+        return copied
+
+
+def _redirect_page(name: str) -> str:
+    name = escape(name)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>Download {name}</title>\n<meta http-equiv="refresh" content="0; url={name}">\n'
+        "</head>\n<body>\n"
+        f'<p><a href="{name}">Download {name}</a></p>\n'
+        "</body>\n</html>\n"
+    )

@@ -1,0 +1,433 @@
+"""The open data: every published figure as CSV and JSON, with its schema.
+
+One table shape serves every file: a row is one indicator's published figure for one period,
+as frozen in the released report it came from. The fields, their types and meanings are
+declared once in `FIELDS`; the documentation page, the Table Schema (`schema.json`), the CSV
+header and the JSON keys are all made from that list, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from publishing.published import PublishedRow
+from status.direction import Direction
+from status.polarity import Polarity
+from status.rag import Rag
+from status.spc import Assurance, Variation
+
+LICENCE_NAME = "OGL-UK-3.0"
+LICENCE_TITLE = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # a Table Schema type: string, integer, number, datetime
+    title: str
+    description: str
+    value: Callable[[PublishedRow, str], object]  # (row, report page URL) -> value
+    enum: tuple[str, ...] = ()
+    required: bool = False
+    free_text: bool = False  # typed by people, so guarded against spreadsheet formulas
+
+    @property
+    def type_label(self) -> str:
+        if self.enum:
+            return "text, one of a fixed list"
+        return {
+            "string": "text",
+            "integer": "whole number",
+            "number": "number",
+            "datetime": "date and time (ISO 8601)",
+        }[self.type]
+
+
+def _number(text: str | None) -> Decimal | None:
+    """A frozen figure as an exact decimal, without trailing zeros ("86.011000" → 86.011)."""
+    if text is None or text == "":
+        return None
+    number = Decimal(text)
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+
+
+def _row(attribute: str) -> Callable[[PublishedRow, str], object]:
+    return lambda p, url: getattr(p.row, attribute)
+
+
+def _figure(attribute: str) -> Callable[[PublishedRow, str], object]:
+    return lambda p, url: _number(getattr(p.row, attribute))
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "period_code",
+        "string",
+        "Period code",
+        "The reporting period the figure was published for: a quarter (2026-27-Q1) or a "
+        "financial year (2025-26).",
+        lambda p, url: p.period.code,
+        required=True,
+    ),
+    Field(
+        "period_label",
+        "string",
+        "Period",
+        "The reporting period as written in reports, e.g. Q1 2026/27.",
+        lambda p, url: p.period.label,
+        required=True,
+    ),
+    Field(
+        "period_kind",
+        "string",
+        "Kind of period",
+        "Whether the period is a quarter or a whole financial year.",
+        lambda p, url: p.period.kind,
+        enum=("quarter", "financial_year"),
+        required=True,
+    ),
+    Field(
+        "indicator_code",
+        "string",
+        "Indicator code",
+        "The council's code for the indicator. It does not change, so it can be used to join "
+        "files for different periods.",
+        _row("code"),
+        required=True,
+    ),
+    Field(
+        "indicator_title",
+        "string",
+        "Indicator",
+        "What the indicator measures, in brief.",
+        _row("title"),
+        required=True,
+        free_text=True,
+    ),
+    Field(
+        "ambitions",
+        "string",
+        "Ambitions",
+        "The codes of the council's ambitions the indicator contributes to, separated by "
+        "semicolons; empty if it is linked to none.",
+        lambda p, url: ";".join(p.row.ambitions),
+    ),
+    Field(
+        "owner",
+        "string",
+        "Owner",
+        "The service responsible for the indicator.",
+        _row("owner"),
+        free_text=True,
+    ),
+    Field(
+        "frequency",
+        "string",
+        "Frequency",
+        "How often a figure is collected: monthly, quarterly or annual.",
+        _row("frequency"),
+        enum=("monthly", "quarterly", "annual"),
+    ),
+    Field(
+        "unit",
+        "string",
+        "Unit",
+        'The unit of the figure, e.g. "%", "days", "£".',
+        _row("unit"),
+        free_text=True,
+    ),
+    Field(
+        "precision",
+        "integer",
+        "Decimal places",
+        "How many decimal places the figure is shown (and judged against its target) to.",
+        _row("precision"),
+    ),
+    Field(
+        "polarity",
+        "string",
+        "Polarity",
+        "Which way is better: higher_is_better, lower_is_better, in_range (between a lower and "
+        "an upper target) or neither.",
+        _row("polarity"),
+        enum=tuple(p.value for p in Polarity),
+    ),
+    Field(
+        "figure_period",
+        "string",
+        "Figure for",
+        "The indicator's own period the figure belongs to. For a monthly or annual indicator "
+        "this may differ from the reporting period, e.g. September 2026 or 2025/26.",
+        _row("period"),
+    ),
+    Field(
+        "value",
+        "number",
+        "Value",
+        "The figure, exactly as recorded; empty when there is none.",
+        _figure("figure"),
+    ),
+    Field(
+        "value_shown",
+        "string",
+        "Value as shown",
+        "The figure rounded to its decimal places with its unit, as in the report.",
+        _row("figure_shown"),
+    ),
+    Field(
+        "target",
+        "number",
+        "Target",
+        "The target for the period; empty for a data-only indicator or an in-range one.",
+        _figure("target"),
+    ),
+    Field(
+        "target_lower",
+        "number",
+        "Lower target",
+        "For an in-range indicator: the lowest value on target.",
+        _figure("lower"),
+    ),
+    Field(
+        "target_upper",
+        "number",
+        "Upper target",
+        "For an in-range indicator: the highest value on target.",
+        _figure("upper"),
+    ),
+    Field(
+        "target_shown",
+        "string",
+        "Target as shown",
+        "The target as written in the report.",
+        _row("target_shown"),
+    ),
+    Field(
+        "status",
+        "string",
+        "Status",
+        "The figure against its target and tolerance: green (on target), amber (within "
+        "tolerance), red (outside tolerance), data_only (no target), pending or missing (no "
+        "figure).",
+        _row("rag"),
+        enum=tuple(r.value for r in Rag),
+        required=True,
+    ),
+    Field("status_label", "string", "Status in words", "The status as written.", _row("rag_label")),
+    Field(
+        "direction",
+        "string",
+        "Direction of travel",
+        "The figure against the comparison period: improving, worsening, no_change; "
+        "increasing or decreasing for an indicator where neither way is better; "
+        "not_comparable when there is nothing to compare with.",
+        _row("direction"),
+        enum=tuple(d.value for d in Direction),
+    ),
+    Field(
+        "direction_label",
+        "string",
+        "Direction of travel in words",
+        "The direction of travel as written.",
+        _row("direction_label"),
+    ),
+    Field(
+        "compared_with",
+        "string",
+        "Compared with",
+        'What the direction of travel compares with: "previous period" or "same period last year".',
+        _row("comparison"),
+    ),
+    Field(
+        "comparison_period",
+        "string",
+        "Comparison period",
+        "The period compared with.",
+        _row("comparison_period"),
+    ),
+    Field(
+        "comparison_value_shown",
+        "string",
+        "Comparison value",
+        "The figure for the comparison period, as shown.",
+        _row("comparison_shown"),
+    ),
+    Field(
+        "same_period_last_year_shown",
+        "string",
+        "Same period last year",
+        "The figure for the same period a year earlier, as shown.",
+        _row("last_year_shown"),
+    ),
+    Field(
+        "variation",
+        "string",
+        "Variation (SPC)",
+        "Statistical process control: whether the latest figure is ordinary (common_cause) or "
+        "a signal (special cause, improving or concerning), or not_enough_data.",
+        _row("variation"),
+        enum=tuple(v.value for v in Variation),
+    ),
+    Field(
+        "variation_label",
+        "string",
+        "Variation in words",
+        "The variation as written.",
+        _row("variation_label"),
+    ),
+    Field(
+        "assurance",
+        "string",
+        "Assurance (SPC)",
+        "Whether the process will reliably meet its target: consistently_passes, "
+        "consistently_fails, hit_and_miss, no_target or not_enough_data.",
+        _row("assurance"),
+        enum=tuple(a.value for a in Assurance),
+    ),
+    Field(
+        "assurance_label",
+        "string",
+        "Assurance in words",
+        "The assurance as written.",
+        _row("assurance_label"),
+    ),
+    Field(
+        "commentary",
+        "string",
+        "Commentary",
+        "What the figure shows, in the service's words.",
+        _row("commentary"),
+        free_text=True,
+    ),
+    Field(
+        "reasons",
+        "string",
+        "Reasons",
+        "Why the figure is as it is, where the service gave reasons.",
+        _row("reasons"),
+        free_text=True,
+    ),
+    Field(
+        "actions",
+        "string",
+        "Actions",
+        "What is being done about it, where the service said.",
+        _row("actions"),
+        free_text=True,
+    ),
+    Field(
+        "report_id",
+        "integer",
+        "Report number",
+        "The published report the figure comes from.",
+        lambda p, url: p.report.pk,
+        required=True,
+    ),
+    Field(
+        "report_title",
+        "string",
+        "Report",
+        "The title of the published report.",
+        lambda p, url: p.report.title,
+        required=True,
+        free_text=True,
+    ),
+    Field(
+        "report_url",
+        "string",
+        "Report web page",
+        "The web page of the published report.",
+        lambda p, url: url,
+        required=True,
+    ),
+    Field(
+        "published_at",
+        "datetime",
+        "Published",
+        "When the report, and so the figure, became public: the start of the meeting that "
+        "received it, or its approval or a later time the council set, whichever was last.",
+        lambda p, url: p.report.released_at.isoformat(),
+        required=True,
+    ),
+)
+
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+
+# Spreadsheet formula injection: a text cell starting with these is run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def records(rows: list[PublishedRow], report_url: Callable[[int], str]) -> list[dict]:
+    """Each published row as {field name: value}, values as Python numbers and text."""
+    return [{f.name: f.value(p, report_url(p.report.pk)) for f in FIELDS} for p in rows]
+
+
+def _csv_cell(field: Field, value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if field.free_text and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def as_csv(rows: list[dict]) -> str:
+    """CSV with a header row of field names, UTF-8, one line per published figure."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FIELD_NAMES)
+    for record in rows:
+        writer.writerow([_csv_cell(f, record[f.name]) for f in FIELDS])
+    return out.getvalue()
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    return value
+
+
+def as_json(rows: list[dict], *, about: dict, schema_url: str, publisher: str) -> str:
+    document = {
+        "publisher": publisher,
+        "licence": {"name": LICENCE_NAME, "title": LICENCE_TITLE, "url": LICENCE_URL},
+        "schema": schema_url,
+        **about,
+        "rows": [{k: _json_value(v) for k, v in record.items()} for record in rows],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def table_schema(*, publisher: str) -> dict:
+    """The Table Schema (Frictionless Data) describing every CSV file, and every JSON row."""
+    fields = []
+    for f in FIELDS:
+        field = {"name": f.name, "type": f.type, "title": f.title, "description": f.description}
+        constraints = {}
+        if f.required:
+            constraints["required"] = True
+        if f.enum:
+            constraints["enum"] = list(f.enum)
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    return {
+        "title": f"{publisher}: published performance figures",
+        "description": (
+            "One row per indicator per published period, as frozen in the released report "
+            "the figure comes from. Text that would begin with =, +, - or @ is written after "
+            "an apostrophe in CSV files, so spreadsheets do not run it as a formula."
+        ),
+        "version": SCHEMA_VERSION,
+        "licenses": [{"name": LICENCE_NAME, "title": LICENCE_TITLE, "path": LICENCE_URL}],
+        "fields": fields,
+        "missingValues": [""],
+        "primaryKey": ["period_code", "indicator_code"],
+    }

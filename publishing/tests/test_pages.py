@@ -1,0 +1,246 @@
+"""The public pages, as a member of the public sees them (never signed in)."""
+
+from __future__ import annotations
+
+import datetime
+import html as html_module
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from charts.bars import comparison_bars
+from publishing import comparisons
+from publishing.tests.conftest import (
+    AFTER,
+    BEFORE,
+    EMBARGOED_TITLE,
+    LATER,
+    PUBLISHED_SHOWN,
+    PUBLISHED_TITLE,
+    Q1,
+    Q2,
+    at,
+    made_file,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def words(html: str) -> str:
+    """The page's text, each element's words apart from the next's."""
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def text_of(client, address: str) -> str:
+    response = client.get(address)
+    assert response.status_code == 200, address
+    return words(response.content.decode())
+
+
+def test_home_shows_the_latest_quarter_and_its_ambitions(client, published):
+    with at(BEFORE):
+        page = text_of(client, reverse("publishing:home"))
+    assert "How Testshire Council is performing" in page
+    assert "Q1 2026/27 at a glance" in page
+    assert "50% on target (1 of 2 indicators with a target)" in page
+    assert "1 Red: outside tolerance" in page
+    assert "A greener Testshire" in page
+    assert "Thriving communities" in page
+    assert PUBLISHED_TITLE in page
+    with at(AFTER):
+        assert "Q2 2026/27 at a glance" in text_of(client, reverse("publishing:home"))
+
+
+def test_home_says_so_when_nothing_is_published(client, db):
+    page = text_of(client, reverse("publishing:home"))
+    assert "No performance figures have been published yet" in page
+
+
+def test_the_scorecard_groups_indicators_by_ambition_in_the_council_order(client, published):
+    with at(AFTER):
+        response = client.get(reverse("publishing:scorecard", args=[Q2]))
+    html = response.content.decode()
+    greener, homes = html.index('id="ambition-greener"'), html.index('id="ambition-homes"')
+    assert greener < html.index("SEC-01") < homes < html.index("LIB-01")
+    page = words(html)
+    assert "3 indicators published for Q2 2026/27" in page
+    assert EMBARGOED_TITLE in page
+    # The period switcher links to every published quarter.
+    assert f'href="{reverse("publishing:scorecard", args=[Q1])}"' in html
+    assert '<strong aria-current="page">Q2 2026/27</strong>' in html
+
+
+def test_the_ambition_page_shows_its_indicators_and_narrative(client, published):
+    with at(BEFORE):
+        page = text_of(client, reverse("publishing:ambition", args=[Q1, "greener"]))
+    assert "A greener Testshire" in page
+    assert "Household waste recycled" in page
+    assert PUBLISHED_SHOWN in page
+    assert "Library visits" not in page
+    with at(BEFORE):
+        missing = client.get(reverse("publishing:ambition", args=[Q1, "no-such-ambition"]))
+    assert missing.status_code == 404
+
+
+def test_the_indicator_page_has_its_chart_history_and_definition(client, published):
+    with at(LATER):
+        response = client.get(reverse("publishing:indicator", args=["RCY-01"]))
+    html = response.content.decode()
+    page = words(html)
+    assert "Household waste recycled: statistical process control chart" in page
+    assert "Show the data as a table" in page
+    assert "<svg" in html
+    # One row per published period, latest first, each naming its report.
+    history = page[page.index("Every published period") :]
+    assert history.index("Q2 2026/27") < history.index("Q1 2026/27")
+    assert EMBARGOED_TITLE in history and PUBLISHED_TITLE in history
+    for fact in ("Unit %", "Polarity Higher is better", "Collected Quarterly", "Waste"):
+        assert fact in page
+    assert "How we compare" not in page
+
+
+def test_the_indicator_page_shows_a_comparison_where_one_is_registered(
+    client, published, monkeypatch
+):
+    from decimal import Decimal
+
+    def against_neighbours(indicator_code, period_code):
+        if indicator_code != "RCY-01":
+            return None
+        return comparison_bars(
+            title="Household waste recycled: nearest neighbours",
+            items=[("Testshire", Decimal("41.2"), True), ("Borsetshire", Decimal("44.0"), False)],
+            unit="%",
+            precision=1,
+        )
+
+    monkeypatch.setattr(comparisons, "PUBLIC_COMPARISONS", [against_neighbours])
+    with at(BEFORE):
+        page = text_of(client, reverse("publishing:indicator", args=["RCY-01"]))
+        other = text_of(client, reverse("publishing:indicator", args=["LIB-01"]))
+    assert "How we compare" in page
+    assert "Borsetshire" in page
+    assert "How we compare" not in other
+
+
+def test_indicators_a_to_z(client, published):
+    with at(BEFORE):
+        page = text_of(client, reverse("publishing:indicators"))
+    assert "2 in all" in page
+    assert page.index("Household waste recycled") < page.index("Library visits per resident")
+
+
+def test_the_reports_list_puts_annual_reports_under_their_own_heading(client, published):
+    with at(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)):
+        annual = published.report(
+            title="Annual performance report 2025/26", period_code="2025-26", kind="annual"
+        )
+        page = text_of(client, reverse("publishing:reports"))
+        report_page = text_of(client, reverse("publishing:report", args=[annual.pk]))
+    quarterly = page.index("Quarterly performance reports")
+    yearly = page.index("Annual performance reports")
+    assert quarterly < page.index(PUBLISHED_TITLE) < yearly
+    assert yearly < page.index("Annual performance report 2025/26")
+    assert "Annual performance report" in report_page
+
+
+def test_the_report_page_shows_the_report_as_approved(client, published):
+    with at(BEFORE):
+        response = client.get(reverse("publishing:report", args=[published.released.pk]))
+    html = response.content.decode()
+    page = words(html)
+    for part in (
+        PUBLISHED_TITLE,
+        "Committee Strategy and Resources Committee",
+        "Meeting 1 September 2026 at 7pm",  # 6pm UTC is 7pm in London in September
+        "Purpose and recommendations",
+        "To report the council's performance.",
+        "What is going well Recycling is up.",
+        "Exceptions",
+        "Red: outside the tolerance of the target (1)",
+        "A greener Testshire, Q1 2026/27",
+        "Thriving communities, Q1 2026/27",
+    ):
+        assert part in page, part
+    assert f'href="{reverse("publishing:download", args=[published.released.pk, "pdf"])}"' in html
+
+
+def test_a_download_serves_the_approved_file(client, published):
+    with at(BEFORE):
+        response = client.get(reverse("publishing:download", args=[published.released.pk, "pdf"]))
+        missing = client.get(reverse("publishing:download", args=[published.released.pk, "docx"]))
+        unknown = client.get(reverse("publishing:download", args=[published.released.pk, "exe"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert missing.status_code == 404
+    assert unknown.status_code == 404
+
+
+def test_a_file_made_from_other_content_is_never_served(client, published):
+    stale = made_file(published.released, "xlsx", b"an older version")
+    stale.content_hash = "0" * 64
+    stale.save()
+    with at(BEFORE):
+        response = client.get(reverse("publishing:download", args=[published.released.pk, "xlsx"]))
+    assert response.status_code == 404
+
+
+def test_the_accessibility_statement(client, published):
+    with at(BEFORE):
+        page = text_of(client, reverse("publishing:accessibility"))
+    for part in (
+        "Accessibility statement for Testshire Council’s performance pages",
+        "partially compliant with the Web Content Accessibility Guidelines version 2.2 AA",
+        "Equality and Human Rights Commission (EHRC)",
+        "Equality Advisory and Support Service",
+        "axe-core",
+        "keyboard",
+        "performance@example.gov.uk",
+    ):
+        assert part in page, part
+
+
+def test_the_sitemap_lists_every_page_and_data_file(client, published):
+    with at(AFTER):
+        response = client.get(reverse("publishing:sitemap"))
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    names = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [e.text for e in ET.fromstring(response.content).findall("s:url/s:loc", names)]
+    for address in (
+        reverse("publishing:home"),
+        reverse("publishing:scorecard", args=[Q2]),
+        reverse("publishing:ambition", args=[Q2, "greener"]),
+        reverse("publishing:indicator", args=["SEC-01"]),
+        reverse("publishing:report", args=[published.embargoed.pk]),
+        reverse("publishing:period_data", args=[Q2, "csv"]),
+        reverse("publishing:accessibility"),
+    ):
+        assert f"http://testserver{address}" in locations, address
+
+
+def test_the_feed_lists_published_reports_newest_first(client, published):
+    with at(AFTER):
+        response = client.get(reverse("publishing:feed"))
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.fromstring(response.content).findall("a:entry", atom)
+    titles = [e.find("a:title", atom).text for e in entries]
+    assert titles == [
+        f"{EMBARGOED_TITLE} – Strategy and Resources Committee",
+        f"{PUBLISHED_TITLE} – Strategy and Resources Committee",
+    ]
+    link = entries[0].find("a:link", atom).get("href")
+    assert link == f"http://testserver/performance/reports/{published.embargoed.pk}/"
+
+
+def test_the_navigation_marks_the_current_section(client, published):
+    with at(BEFORE):
+        html = client.get(reverse("publishing:indicators")).content.decode()
+        nested = client.get(reverse("publishing:indicator", args=["RCY-01"])).content.decode()
+    assert 'href="/performance/indicators/" aria-current="page"' in html
+    assert 'href="/performance/indicators/" aria-current="true"' in nested
+    assert "Sign out" not in html
