@@ -74,6 +74,10 @@ def row_of(reading: Reading, span: Period | None = None) -> Row:
         ambitions=sorted({o.ambition.code for o in indicator.outcomes.all()}),
         series=[[period.label, str(figure)] for period, figure in reading.series],
         baseline=list(chart.baseline) if chart is not None and _has_baseline(indicator) else None,
+        measures=definition.definition,
+        purpose=definition.purpose,
+        calculation=definition.calculation,
+        source=definition.source,
     )
 
 

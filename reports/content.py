@@ -70,6 +70,11 @@ class Row:
     ambitions: list[str] = field(default_factory=list)  # codes
     series: list[list[str]] = field(default_factory=list)  # [period label, figure]
     baseline: list[int] | None = None
+    # The definition in force for the period, so the published page can explain the figure.
+    measures: str = ""
+    purpose: str = ""
+    calculation: str = ""
+    source: str = ""
 
     @property
     def rag_label(self) -> str:

@@ -179,7 +179,12 @@ def published(db) -> Published:
         returns = Returns()
 
         recycled = IndicatorFactory(
-            code="RCY-01", title="Household waste recycled", owner=waste, in_sets=["strategic"]
+            code="RCY-01",
+            title="Household waste recycled",
+            owner=waste,
+            in_sets=["strategic"],
+            definition="Household waste sent for reuse, recycling or composting",
+            source="Waste data return to the government",
         )
         recycled.outcomes.add(less_waste)
         visits = IndicatorFactory(

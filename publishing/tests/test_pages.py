@@ -96,7 +96,14 @@ def test_the_indicator_page_has_its_chart_history_and_definition(client, publish
     history = page[page.index("Every published period") :]
     assert history.index("Q2 2026/27") < history.index("Q1 2026/27")
     assert EMBARGOED_TITLE in history and PUBLISHED_TITLE in history
-    for fact in ("Unit %", "Polarity Higher is better", "Collected Quarterly", "Waste"):
+    for fact in (
+        "What is measured Household waste sent for reuse, recycling or composting",
+        "Source of the data Waste data return to the government",
+        "Unit %",
+        "Polarity Higher is better",
+        "Collected Quarterly",
+        "Waste",
+    ):
         assert fact in page
     assert "How we compare" not in page
 
