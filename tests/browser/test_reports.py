@@ -89,3 +89,41 @@ def test_a_report_is_written_approved_and_read_before_the_public(
     sign_out(page)
     response = page.goto(live_server.url + reverse("reports:report", args=[report.pk]))
     assert "/sign-in/" in response.url
+
+
+def test_a_published_report_is_withdrawn_with_a_reason(
+    page, live_server, demo_council, browser_errors
+):
+    # The refused form answers 400, and the withdrawn report's public page 404: both expected.
+    browser_errors.allow(r"status of (400|404)")
+    report = Report.objects.get(
+        committee__code="cabinet", period__code="2026-27-Q1", kind="committee"
+    )
+    sign_in(page, live_server, "performance", DEMO_PASSWORD)
+    page.goto(live_server.url + reverse("reports:report", args=[report.pk]))
+    expect(page.get_by_text("Published", exact=True)).to_be_visible()
+
+    # Its files can be made again, with progress shown until they are ready.
+    page.get_by_role("button", name=re.compile(r"Make the file.*Excel workbook")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Excel workbook ready")
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the report").click()
+
+    page.get_by_role("button", name="Withdraw from publication").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Withdraw the report from publication"
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw the report").click()
+    expect(page.get_by_role("link", name="Enter the reason")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Reason").fill("The fly-tipping figure for June was double counted.")
+    page.get_by_role("button", name="Withdraw the report").click()
+
+    expect(page.get_by_text("Report withdrawn from publication")).to_be_visible()
+    reason = page.get_by_text("The fly-tipping figure for June was double counted.")
+    expect(reason.first).to_be_visible()
+    report.refresh_from_db()
+    assert report.state == ReportState.WITHDRAWN
+    public = page.goto(live_server.url + reverse("publishing:report", args=[report.pk]))
+    assert public.status == 404
