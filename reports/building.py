@@ -24,22 +24,8 @@ from reports.models import Report, ReportKind
 from returns.chasing import cycle_timeliness_for
 from scorecards import queries
 from scorecards.models import Narrative
-from scorecards.readings import Reading
-from status.periods import Aggregation, PeriodKind
+from scorecards.readings import Reading, figure_period_label
 from status.rag import RagRule
-
-
-def _period_label(reading: Reading, span: Period | None) -> str:
-    """The figure's period: the year itself when a year's figure comes from its months or
-    quarters (a snapshot says which one it was taken at)."""
-    own = reading.period
-    if own is None:
-        return ""
-    if span is None or span.kind != PeriodKind.financial_year or own.kind == span.kind:
-        return own.label
-    if Aggregation(reading.definition.aggregation) is Aggregation.snapshot:
-        return f"{span.label} (at {own.label})"
-    return span.label
 
 
 def row_of(reading: Reading, span: Period | None = None) -> Row:
@@ -53,7 +39,7 @@ def row_of(reading: Reading, span: Period | None = None) -> Row:
         unit=definition.unit,
         precision=definition.precision,
         polarity=str(definition.polarity),
-        period=_period_label(reading, span),
+        period=figure_period_label(reading, span),
         figure=_text(reading.figure),
         figure_shown=reading.figure_shown,
         target=_text(reading.target),

@@ -133,6 +133,20 @@ def indicator_history(
     ]
 
 
+def figure_period_label(reading: Reading, span: Period | None) -> str:
+    """The figure's period: the report's quarter or year itself when the figure is made from
+    the months (or quarters) inside it; a snapshot says which one it was taken at. An annual
+    figure in a quarterly report keeps its year."""
+    own = reading.period
+    if own is None:
+        return ""
+    if span is None or FINENESS[PeriodKind(own.kind)] >= FINENESS[PeriodKind(span.kind)]:
+        return own.label
+    if Aggregation(reading.definition.aggregation) is Aggregation.snapshot:
+        return f"{span.label} (at {own.label})"
+    return span.label
+
+
 def _load(indicators, span, *, today, council, proposed=None, whole=False):
     """Everything the readings need, in six queries. `whole` keeps every period's values and
     targets as objects (for one indicator's history), not just the span's."""

@@ -102,6 +102,15 @@ def sparkline_svg(reading) -> str:
 
 
 @register.filter
+def figure_period(reading, span) -> str:
+    """The period a reading's figure is for, when it is not simply the scorecard's period."""
+    from scorecards.readings import figure_period_label
+
+    label = figure_period_label(reading, span)
+    return "" if label == span.label else label
+
+
+@register.filter
 def govuk_time(moment) -> str:
     """A time the GOV.UK way: 6pm, 2:30pm, midday, midnight."""
     from django.utils import timezone
