@@ -77,7 +77,7 @@ def _committee_report(committee, meeting, period, performance, director, today, 
         committee=committee,
         meeting=meeting,
     )
-    _write_ambition_narratives(period, performance)
+    _write_ambition_narratives(report, performance, today)
     _write(report, performance, today, contact="Tom Greenaway, Head of Performance and Insight")
     if approve:
         reporting.approve_report(report, by=director, make_files=False)
@@ -170,7 +170,8 @@ def _narrative(content: ReportContent) -> dict[str, str]:
     green = [r for r in judged if r.rag == "green"]
     rising = [r for r in green if r.direction == "improving"][:3]
     red = [r for r in rows if r.rag == "red"][:3]
-    going_well = f"{len(green)} of the {len(judged)} indicators with a target are on target."
+    verb = "is" if len(green) == 1 else "are"
+    going_well = f"{len(green)} of the {len(judged)} indicators with a target {verb} on target."
     if rising:
         going_well += " " + " ".join(
             f"{r.title} improved to [value:{r.code}] (target [target:{r.code}])." for r in rising
@@ -187,19 +188,35 @@ def _narrative(content: ReportContent) -> dict[str, str]:
     }
 
 
-def _write_ambition_narratives(period: Period, by) -> None:
-    """A short narrative per ambition for the quarter, as its lead director would write."""
-    for ambition in Ambition.objects.all():
+def _write_ambition_narratives(report: Report, by, today) -> None:
+    """Each ambition's narrative for the quarter, as its lead director would write it from
+    the figures (the first report of a quarter writes them; later ones share them)."""
+    content = build_content(report, today=today)
+    ambitions = {f"ambition-{a.code}": a for a in Ambition.objects.all()}
+    for section in content.sections:
+        ambition = ambitions.get(section.anchor)
+        if ambition is None or not section.rows:
+            continue
+        judged = [r for r in section.rows if r.rag in ("green", "amber", "red")]
+        green = [r for r in judged if r.rag == "green"]
+        red = [r for r in section.rows if r.rag == "red"]
+        best = next((r for r in green if r.direction == "improving"), None)
+        verb = "is" if len(green) == 1 else "are"
+        going_well = f"{len(green)} of the {len(judged)} indicators with a target {verb} on target."
+        if best is not None:
+            going_well += f" {best.title} improved to {best.figure_shown}."
+        not_going_well = (
+            " ".join(f"{r.title} is {r.figure_shown} against {r.target_shown}." for r in red)
+            or "No indicator under this ambition is Red."
+        )
+        actions = [r.actions.split(". ")[0].rstrip(".") + "." for r in red if r.actions]
         Narrative.objects.get_or_create(
             ambition=ambition,
-            period=period,
+            period=report.period,
             defaults={
-                "going_well": f"Most of the {ambition.title.lower()} indicators are on track "
-                f"in {period.label}.",
-                "not_going_well": "Where indicators are Red, the reasons are set out against "
-                "each one below.",
-                "being_done": "Each service with a Red indicator has an improvement action "
-                "with an owner and a date.",
+                "going_well": going_well,
+                "not_going_well": not_going_well,
+                "being_done": " ".join(actions) or "Services are keeping performance on track.",
                 "written_by": by,
                 "updated_at": timezone.now(),
             },
