@@ -33,7 +33,12 @@ def renderer(output_format: str) -> Callable[..., bytes]:
 
 
 def file_name(content: ReportContent, output_format: str, *, draft: bool) -> str:
-    stem = slugify(f"{content.title} {content.period_label}")[:80] or "report"
+    title = content.title
+    if content.period_label not in title:
+        title = f"{title} {content.period_label}"
+    if content.committee and content.committee not in title:
+        title = f"{title} {content.committee}"
+    stem = slugify(title)[:80] or "report"
     return f"{stem}{'-draft' if draft else ''}.{output_format}"
 
 

@@ -566,3 +566,17 @@ def test_a_bare_report_says_what_is_missing_and_still_renders_any_appendix(bare,
     assert docx_table(word, "Projects") == [["Project", "Status"], ["Nothing to show."] * 2]
     assert workbook.sheetnames == ["Summary", "Indicators", "Projects", "Projects (2)"]
     assert workbook["Projects (2)"]["A3"].value == "Depot"
+
+
+def test_file_names_name_the_report_period_and_committee_once():
+    from reports.outputs import file_name
+    from reports.tests.samples import sample_content
+
+    content = sample_content()
+    named = file_name(content, "pdf", draft=False)
+    content.title = f"Performance report {content.period_label}"
+
+    assert named == "quarterly-performance-report-q2-202627-overview-and-scrutiny-committee.pdf"
+    assert file_name(content, "docx", draft=True) == (
+        "performance-report-q2-202627-overview-and-scrutiny-committee-draft.docx"
+    )
