@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from publishing.published import Publication
 from reports.models import OutputFormat
-from reports.reporting import current_output
+from reports.reporting import current_output, current_outputs
 
 PAGE, DATA, DOWNLOAD, META = "page", "data", "download", "meta"
 
@@ -21,11 +21,15 @@ class Address:
     modified: datetime | None = None
 
 
-def downloads(report) -> list[tuple[str, str, object]]:
-    """(format, label, output) for each of a released report's files that has been made."""
+def downloads(report, files: dict | None = None) -> list[tuple[str, str, object]]:
+    """(format, label, output) for each of a released report's files that has been made;
+    `files` is `current_outputs` of many reports, read once."""
     found = []
     for output_format in OutputFormat:
-        output = current_output(report, output_format)
+        if files is None:
+            output = current_output(report, output_format)
+        else:
+            output = files.get((report.pk, output_format.value))
         if output is not None and output.file:
             found.append((output_format.value, output_format.label, output))
     return found
@@ -69,6 +73,7 @@ def public_addresses(publication: Publication) -> list[Address]:
             data("indicator_data", entry.code, extension, modified=released)
             for extension in ("csv", "json")
         ]
+    files = current_outputs([report.report for report in publication.reports])
     for report in publication.reports:
         found.append(page("report", report.pk, modified=report.released_at))
         found += [
@@ -77,7 +82,7 @@ def public_addresses(publication: Publication) -> list[Address]:
                 DOWNLOAD,
                 report.released_at,
             )
-            for output_format, _, _ in downloads(report.report)
+            for output_format, _, _ in downloads(report.report, files)
         ]
     found += [
         Address(reverse("publishing:sitemap"), META, latest),

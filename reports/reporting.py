@@ -246,3 +246,16 @@ def queue_missing_files() -> int:
                 _queue_output(report, output_format, by=report.approved_by)
                 queued += 1
     return queued
+
+
+def current_outputs(reports) -> dict[tuple[int, str], ReportOutput]:
+    """`current_output` for many reports in one query: (report id, format) to the file."""
+    hashes = {report.pk: report.snapshot_hash for report in reports if report.snapshot_hash}
+    found: dict[tuple[int, str], ReportOutput] = {}
+    outputs = ReportOutput.objects.filter(
+        report_id__in=hashes, state=OutputState.DONE, is_draft=False
+    ).order_by("finished_at", "pk")
+    for output in outputs:
+        if output.content_hash == hashes[output.report_id]:
+            found[output.report_id, output.format] = output  # the latest wins
+    return found

@@ -35,6 +35,7 @@ def addresses(published) -> dict[str, str]:
         "report": reverse("publishing:report", args=[published.embargoed.pk]),
         "period_data": reverse("publishing:period_data", args=[Q2, "csv"]),
         "indicator_data": reverse("publishing:indicator_data", args=["RCY-01", "json"]),
+        "sitemap": reverse("publishing:sitemap"),
     }
 
 
