@@ -474,6 +474,16 @@ def exception_groups(content: ReportContent) -> list[tuple[str, str, list[Row]]]
     return [(kind, heading, content.exception_rows(kind)) for kind, heading in EXCEPTION_HEADINGS]
 
 
+def document_context(content: ReportContent) -> dict:
+    """What `publishing/_report_document.html` needs to show a report's content."""
+    return {
+        "content": content,
+        "counts": Counts.of(content.rows()),
+        "sections": report_sections(content),
+        "exception_groups": exception_groups(content),
+    }
+
+
 def _period_of(report: Report) -> PublishedPeriod:
     p = report.period
     return PublishedPeriod(

@@ -21,7 +21,7 @@ from publishing.addresses import downloads
 from publishing.caching import public_view
 from publishing.comparisons import comparisons_for
 from publishing.feed import atom_feed, sitemap
-from publishing.published import Counts, Publication, exception_groups, report_sections
+from publishing.published import Publication, document_context
 from reports.models import OutputFormat
 from reports.outputs import file_name
 from reports.reporting import current_output
@@ -172,15 +172,12 @@ def report(request, publication: Publication, pk: int):
         request,
         "publishing/report.html",
         {
+            **document_context(content),
             "published": found,
-            "content": content,
-            "counts": Counts.of(content.rows()),
-            "sections": report_sections(content),
             "downloads": [
                 (fmt, label, output, reverse("publishing:download", args=[found.pk, fmt]))
                 for fmt, label, output in downloads(found.report)
             ],
-            "exception_groups": exception_groups(content),
             "breadcrumbs": _crumbs(("Reports", reverse("publishing:reports")), (found.name, None)),
             "wide_page": True,  # its tables carry the SPC columns too
         },

@@ -379,7 +379,7 @@ def draft_exceptions_text(content: ReportContent) -> str:
         ("red", "{n} Red: ", True),
         ("worsening", "{n} worsening since the comparison period: ", True),
         ("concerning", "{n} showing special cause variation of concern: ", False),
-        ("missing", "{n} with no figure by the deadline: ", False),
+        ("missing", "{n} missing, with no figure by the deadline: ", False),
     ):
         rows = content.exception_rows(kind)
         if rows:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from organisation.permissions import Action, can, require
+from publishing.published import document_context
 from reports import reporting
 from reports.building import report_content
 from reports.content import draft_exceptions_text
@@ -109,7 +110,7 @@ def report_page(request, report_id: int):
         "reports/report.html",
         {
             "report": report,
-            "content": report_content(report),
+            **document_context(report_content(report)),
             "release_text": _release_text(report, now),
             "released": released,
             "outputs": [(fmt, outputs[fmt]) for fmt in OutputFormat],
