@@ -78,8 +78,9 @@ def create_report(*, by, kind: str, period, title: str, committee=None, meeting=
 
 
 def default_recommendations(committee) -> str:
-    body = committee.name if committee else "The reader"
-    return f"That {body} notes the council's performance set out in this report."
+    if committee is None:
+        return "That members note the council's performance set out in this report."
+    return f"That {committee.name} notes the council's performance set out in this report."
 
 
 def report_codes(report: Report) -> set[str]:
@@ -111,9 +112,9 @@ def save_report(
     has_tokens = any(TOKEN.search(getattr(report, name)) for name in NARRATIVE_FIELDS)
     codes = report_codes(report) if has_tokens else set()
     problems = {
-        name: token_problems(getattr(report, name), codes)
+        name: found
         for name in NARRATIVE_FIELDS
-        if token_problems(getattr(report, name), codes)
+        if (found := token_problems(getattr(report, name), codes))
     }
     if problems:
         raise ValidationError({name: found[0] for name, found in problems.items()})

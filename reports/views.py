@@ -225,7 +225,7 @@ def approve(request, report_id: int):
     )
 
 
-def _reason_page(request, report, *, action, do, title, button, lead, done):
+def _reason_page(request, report, *, do, title, button, lead, done):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,7 +256,6 @@ def reopen(request, report_id: int):
     return _reason_page(
         request,
         _report(request, report_id),
-        action="reopen",
         do=reporting.reopen_report,
         title="Reopen the report for changes",
         button="Reopen the report",
@@ -272,7 +271,6 @@ def withdraw(request, report_id: int):
     return _reason_page(
         request,
         _report(request, report_id),
-        action="withdraw",
         do=reporting.withdraw_report,
         title="Withdraw the report from publication",
         button="Withdraw the report",
