@@ -147,3 +147,19 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason"},
     )
+
+
+class HoldForm(forms.Form):
+    publish_after = forms.DateTimeField(
+        label="Publish no earlier than",
+        required=False,
+        help_text="For example 17/12/2026 09:00. Leave empty to publish when the meeting "
+        "starts. The report is never public before its meeting starts.",
+        input_formats=["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+        error_messages={"invalid": "Enter the date and time as day/month/year hours:minutes"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the publication time is changing"},
+    )

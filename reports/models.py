@@ -112,6 +112,7 @@ class ReportEventKind(models.TextChoices):
     EDITED = "edited", "Edited"
     APPROVED = "approved", "Approved"
     REOPENED = "reopened", "Reopened for changes"
+    HELD = "held", "Publication time set"
     WITHDRAWN = "withdrawn", "Withdrawn from publication"
 
 

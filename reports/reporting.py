@@ -176,6 +176,29 @@ def reopen_report(report: Report, *, by, reason: str) -> Report:
 
 
 @transaction.atomic
+def hold_report(report: Report, *, by, publish_after, reason: str) -> Report:
+    """Set when an approved report may be published (never before its meeting starts), or
+    clear it with None; for a meeting that was moved or cancelled. A report already public
+    must be withdrawn instead."""
+    require(by, Action.PREPARE_REPORT)
+    report = Report.objects.select_for_update().select_related("meeting").get(pk=report.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the publication time is changing"})
+    if report.state != ReportState.APPROVED:
+        raise ValidationError("Only an approved report has a publication time to change")
+    if is_released(report):
+        raise ValidationError("The report is published: withdraw it instead")
+    if publish_after is not None and publish_after <= timezone.now():
+        raise ValidationError({"publish_after": "Enter a time in the future"})
+    report.publish_after = publish_after
+    report.lock_version += 1
+    report.save()
+    when = timezone.localtime(publish_after).strftime("%-d %B %Y, %H:%M") if publish_after else ""
+    _event(report, ReportEventKind.HELD, by, f"{when}: {reason.strip()}" if when else reason)
+    return report
+
+
+@transaction.atomic
 def withdraw_report(report: Report, *, by, reason: str) -> Report:
     """Take an approved report (and its figures) off the public site, recording why."""
     require(by, Action.WITHDRAW_REPORT)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:report_id>/approve/", views.approve, name="approve"),
     path("<int:report_id>/reopen/", views.reopen, name="reopen"),
     path("<int:report_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:report_id>/publication-time/", views.hold, name="hold"),
     path("<int:report_id>/files/", views.make_file, name="make_file"),
     path("files/<int:output_id>/", views.output_page, name="output"),
     path("files/<int:output_id>/download/", views.download, name="download"),

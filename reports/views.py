@@ -16,7 +16,7 @@ from publishing.published import document_context
 from reports import reporting
 from reports.building import report_content
 from reports.content import draft_exceptions_text
-from reports.forms import NewReportForm, ReasonForm, ReportForm
+from reports.forms import HoldForm, NewReportForm, ReasonForm, ReportForm
 from reports.models import OutputFormat, OutputState, Report, ReportOutput, ReportState
 from reports.publication import is_released, release_time
 
@@ -125,6 +125,9 @@ def report_page(request, report_id: int):
             ),
             "may_withdraw": report.state == ReportState.APPROVED
             and can(user, Action.WITHDRAW_REPORT),
+            "may_hold": report.state == ReportState.APPROVED
+            and not released
+            and can(user, Action.PREPARE_REPORT),
             "may_make_files": can(user, Action.PREPARE_REPORT)
             and report.state != ReportState.WITHDRAWN,
             "edited_by_you": report.edited_by_id == user.pk,
@@ -277,6 +280,43 @@ def withdraw(request, report_id: int):
         lead="The report, its files and its figures are taken off the public site at once. "
         "The withdrawal and its reason are recorded.",
         done="Report withdrawn from publication",
+    )
+
+
+@login_required
+def hold(request, report_id: int):
+    """Change when an approved report may be published: for a meeting moved or cancelled."""
+    require(request.user, Action.PREPARE_REPORT)
+    report = _report(request, report_id)
+    initial = {}
+    if report.publish_after:
+        initial["publish_after"] = timezone.localtime(report.publish_after).strftime(
+            "%d/%m/%Y %H:%M"
+        )
+    form = HoldForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reporting.hold_report(
+                report,
+                by=request.user,
+                publish_after=form.cleaned_data["publish_after"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as problem:
+            if hasattr(problem, "error_dict"):
+                for field, errors in problem.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.error(request, " ".join(problem.messages))
+                return redirect("reports:report", report.pk)
+        else:
+            messages.success(request, "Publication time changed")
+            return redirect("reports:report", report.pk)
+    return render(
+        request,
+        "reports/hold.html",
+        {"report": report, "form": form, "nav_current": "reports"},
+        status=400 if form.errors else 200,
     )
 
 

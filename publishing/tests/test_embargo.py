@@ -33,7 +33,7 @@ from publishing.tests.conftest import (
     made_file,
 )
 from reports.models import Report
-from reports.reporting import withdraw_report
+from reports.reporting import hold_report, withdraw_report
 
 pytestmark = pytest.mark.django_db
 
@@ -242,6 +242,14 @@ def test_a_cancelled_meeting_holds_the_report_back_until_a_publication_time_is_s
     assert_hidden(text, published.embargoed)
 
     # The performance team sets a time to publish it without the meeting.
-    Report.objects.filter(pk=published.embargoed.pk).update(publish_after=LATER)
+    with at(AFTER):
+        hold_report(
+            published.embargoed,
+            by=published.performance,
+            publish_after=LATER,
+            reason="The meeting was cancelled; publish on Thursday",
+        )
+    with at(LATER - datetime.timedelta(seconds=1)):
+        assert EMBARGOED_TITLE not in everything_public(client, published)
     with at(LATER):
         assert EMBARGOED_TITLE in everything_public(client, published)

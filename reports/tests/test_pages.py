@@ -80,6 +80,7 @@ PAGES = {
     "reports:approve draft":     (404, 404, 404, 404, 200, 403, 200, 404, SIGN_IN),
     "reports:reopen approved":   (403, 403, 403, 403, 403, 200, 200, 403, SIGN_IN),
     "reports:withdraw approved": (403, 403, 403, 403, 403, 200, 200, 403, SIGN_IN),
+    "reports:hold approved":     (403, 403, 403, 403, 403, 200, 200, 403, SIGN_IN),
     "reports:output draft":      (404, 404, 404, 404, 200, 200, 200, 404, SIGN_IN),
     "reports:output approved":   (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN),
     "reports:download draft":    (404, 404, 404, 404, 200, 200, 200, 404, SIGN_IN),
@@ -266,3 +267,23 @@ def test_who_may_ask_for_a_file(client, town, reports, persona, expected):
     assert status(response) == expected
     made = report.outputs.filter(format="pdf", is_draft=True).exists()
     assert made is (expected == 302)
+
+
+def test_changing_the_publication_time_from_the_page(client, town, reports):
+    report = reports["approved"]
+    url = reverse("reports:hold", args=[report.pk])
+    client = as_person(client, town, "performance")
+
+    with time_machine.travel(NOW, tick=False):
+        refused = client.post(url, {"publish_after": "12/11/2026 09:00", "reason": ""})
+        done = client.post(
+            url, {"publish_after": "12/11/2026 09:00", "reason": "Meeting moved to Thursday"}
+        )
+
+    assert refused.status_code == 400
+    assert "Enter why the publication time is changing" in refused.content.decode()
+    assert done["Location"] == reverse("reports:report", args=[report.pk])
+    report.refresh_from_db()
+    assert timezone.localtime(report.publish_after).strftime("%d/%m/%Y %H:%M") == (
+        "12/11/2026 09:00"
+    )

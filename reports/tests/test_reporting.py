@@ -302,3 +302,37 @@ def test_an_appendix_slots_in_when_its_capability_has_data(town, report, monkeyp
     assert without.appendices == []
     frozen = type(with_risks).from_snapshot(with_risks.to_snapshot())
     assert frozen.appendices[0].tables[0].rows == [["Fire", "12"]]
+
+
+def test_a_publication_time_holds_an_approved_report_and_is_recorded(town, report):
+    approve(town, report)
+    later = MEETING + datetime.timedelta(days=3)
+    with time_machine.travel(BEFORE):
+        with pytest.raises(PermissionDenied):
+            reporting.hold_report(
+                report, by=town.person("director"), publish_after=later, reason="Moved"
+            )
+        with pytest.raises(ValidationError):
+            reporting.hold_report(
+                report, by=town.person("performance"), publish_after=BEFORE, reason="Past"
+            )
+        reporting.hold_report(
+            report, by=town.person("performance"), publish_after=later, reason="Moved"
+        )
+    report.refresh_from_db()
+
+    assert not is_released(report, AFTER)
+    assert is_released(report, later)
+    assert report.events.last().kind == ReportEventKind.HELD
+    assert report.events.last().reason.endswith(": Moved")
+
+
+def test_a_published_report_cannot_be_held_back(town, report):
+    approve(town, report)
+    with time_machine.travel(AFTER), pytest.raises(ValidationError, match="withdraw it"):
+        reporting.hold_report(
+            report,
+            by=town.person("performance"),
+            publish_after=AFTER + datetime.timedelta(days=1),
+            reason="Too late",
+        )
