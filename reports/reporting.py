@@ -181,7 +181,7 @@ def hold_report(report: Report, *, by, publish_after, reason: str) -> Report:
     clear it with None; for a meeting that was moved or cancelled. A report already public
     must be withdrawn instead."""
     require(by, Action.PREPARE_REPORT)
-    report = Report.objects.select_for_update().select_related("meeting").get(pk=report.pk)
+    report = Report.objects.select_for_update().get(pk=report.pk)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the publication time is changing"})
     if report.state != ReportState.APPROVED:
