@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from charts.sparkline import sparkline
 from charts.spc import spc_chart
 from charts.svg import Chart
 from status.direction import Direction
@@ -32,10 +31,6 @@ CONCERNING = {Variation.concerning_high, Variation.concerning_low}
 
 # Live figures in narrative: "[value:ASC-01]" becomes the figure when the report is built.
 TOKEN = re.compile(r"\[(value|target|status|direction|period|last_year):([A-Za-z0-9_.-]+)\]")
-TOKEN_HELP = (
-    "[value:CODE], [target:CODE], [status:CODE], [direction:CODE], [period:CODE] "
-    "and [last_year:CODE]"
-)
 
 
 @dataclass
@@ -132,17 +127,6 @@ class Row:
             height=height,
         )
 
-    def sparkline(self) -> Chart | None:
-        if not self.series:
-            return None
-        return sparkline(
-            title=f"{self.title}: trend",
-            points=self.points()[-12:],
-            unit=self.unit,
-            precision=self.precision,
-            frequency=self.frequency,
-        )
-
 
 @dataclass
 class Section:
@@ -157,10 +141,6 @@ class Section:
     not_going_well: str = ""
     being_done: str = ""
     introduction: str = ""
-
-    @property
-    def status_counts(self) -> list[tuple[str, str, int]]:
-        return _counts(Rag, self.statuses)
 
 
 @dataclass

@@ -454,23 +454,14 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(workbook
 @needs_poppler
 @pytest.mark.django_db
 def test_the_demo_cabinet_report_names_every_indicator_in_its_pdf_and_word_files(tmp_path):
-    from indicators.models import Period
     from reports.models import OutputFormat, Report, ReportOutput
-    from strategy.models import Committee
 
     today = datetime.date(2026, 11, 24)
     with time_machine.travel(datetime.datetime(2026, 11, 24, 9, tzinfo=datetime.UTC)):
         call_command("load_demo", "--today", today.isoformat(), verbosity=0)
-        cabinet = Committee.objects.get(kind="cabinet")
-        report = Report.objects.create(
-            kind="committee",
-            title="Quarterly performance report",
-            committee=cabinet,
-            meeting=cabinet.meetings.get(starts_at__date=datetime.date(2026, 12, 16)),
-            period=Period.objects.get(kind="quarter", code="2026-27-Q2"),
-            report_of="Chief Executive",
-            created_at=datetime.datetime.now(datetime.UTC),
-            edited_at=datetime.datetime.now(datetime.UTC),
+        # The demo's draft for the Cabinet meeting of 16 December.
+        report = Report.objects.get(
+            kind="committee", committee__code="cabinet", period__code="2026-27-Q2"
         )
         content = build_content(report, today=today)
         codes = [row.code for row in content.rows()]
@@ -480,7 +471,22 @@ def test_the_demo_cabinet_report_names_every_indicator_in_its_pdf_and_word_files
             report=report, format=OutputFormat.XLSX, is_draft=True, requested_at=timezone.now()
         )
         made = make(output.pk)
+        # The approved annual report, made from its frozen snapshot.
+        annual = Report.objects.get(kind="annual", period__code="2025-26")
+        annual_output = ReportOutput.objects.create(
+            report=annual,
+            format=OutputFormat.PDF,
+            is_draft=False,
+            content_hash=annual.snapshot_hash,
+            requested_at=timezone.now(),
+        )
+        annual_made = make(annual_output.pk)
 
+    assert annual_made.state == "done"
+    annual_text = " ".join(pdf_pages(Path(annual_made.file.path)))
+    assert "Annual performance report" in annual_text and "2025/26" in annual_text
+    assert "DRAFT" not in annual_text
+    assert all(row["code"] in annual_text for s in annual.snapshot["sections"] for row in s["rows"])
     assert len(codes) > 30
     text = " ".join(pdf_pages(pdf))
     for row in content.rows():
