@@ -229,6 +229,23 @@ class Indicator(Definition):
     spc_baseline_end = models.ForeignKey(
         Period, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    first_period = models.ForeignKey(
+        Period,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The first period the indicator is reported for (blank: the period its "
+        "first definition took effect in)",
+    )
+    last_period = models.ForeignKey(
+        Period,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A retired indicator's last reported period",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -248,6 +265,15 @@ class IndicatorVersion(Definition):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Where the indicator stood while this version was in force: its owner, and the ids of its
+    # sets, committees and outcomes. Kept as a frozen record (like a revision's before/after),
+    # so a past scorecard places the indicator as it was, and read with the version itself.
+    owner = models.ForeignKey(
+        "organisation.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    set_ids = models.JSONField(default=list, blank=True)
+    committee_ids = models.JSONField(default=list, blank=True)
+    outcome_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["indicator", "-number"]
@@ -257,6 +283,51 @@ class IndicatorVersion(Definition):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} version {self.number} (from {self.effective_from})"
+
+
+class SpcRecalculation(models.Model):
+    """A point where an indicator's process really changed: SPC limits start afresh from it.
+
+    Removing one keeps the row (who removed it, when and why), so the history of how the
+    charts were drawn is never lost.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="spc_recalculations"
+    )
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The first period of the new phase, at the indicator's frequency",
+    )
+    reason = models.TextField(help_text="What changed in the process")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["indicator", "period__starts_on", "set_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_recalculation_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: SPC recalculated from {self.period}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None
 
 
 class Target(models.Model):
