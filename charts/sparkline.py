@@ -18,15 +18,17 @@ def sparkline(
     unit: str,
     precision: int,
     chart: XmrChart | None = None,
+    chart_start: int = 0,
     frequency: str = "",
     width: int = 120,
     height: int = 30,
 ) -> Chart:
     """The trend of (period label, value), earliest first, in a ``width`` × ``height`` box.
 
-    With ``chart`` (the series' XmR chart), a grey band shows its process limits.
+    With ``chart`` (the XmR chart of the points from ``chart_start`` on: the latest phase
+    after a recalculation), a grey band shows its process limits under those points.
     """
-    if chart is not None and len(chart.points) != len(points):
+    if chart is not None and len(chart.points) != len(points) - chart_start:
         raise ValueError("the XmR chart and the points must be of the same series")
     points = [(str(label), value) for label, value in points]  # a Period shows as its label
 
@@ -35,7 +37,7 @@ def sparkline(
 
     rows = tuple((label, shown(value)) for label, value in points)
     chart_id = svg.chart_id(title, rows)
-    description = _describe(points, chart, frequency, shown)
+    description = _describe(points, chart, chart_start, frequency, shown)
     return Chart(
         svg=svg.document(
             chart=chart_id,
@@ -43,7 +45,7 @@ def sparkline(
             height=height,
             title=title,
             description=description,
-            body=_draw(points, chart, width, height),
+            body=_draw(points, chart, chart_start, width, height),
             fixed_size=True,
         ),
         title=title,
@@ -56,7 +58,7 @@ def sparkline(
     )
 
 
-def _describe(points, chart, frequency, shown) -> str:
+def _describe(points, chart, chart_start, frequency, shown) -> str:
     if not points:
         return "No values yet."
     adjective = f"{frequency} " if frequency else ""
@@ -69,14 +71,15 @@ def _describe(points, chart, frequency, shown) -> str:
             f"latest {shown(latest)}."
         )
     if chart is not None:
+        since = f" since the recalculation from {points[chart_start][0]}" if chart_start else ""
         words += (
-            f" Process limits {shown(chart.lower_process_limit)} to "
+            f" Process limits{since} {shown(chart.lower_process_limit)} to "
             f"{shown(chart.upper_process_limit)} (the grey band)."
         )
     return words
 
 
-def _draw(points, chart, width, height) -> list[str]:
+def _draw(points, chart, chart_start, width, height) -> list[str]:
     if not points:
         return []
     values = [value for _label, value in points]
@@ -97,12 +100,13 @@ def _draw(points, chart, width, height) -> list[str]:
     parts = []
     if chart is not None:
         top, bottom = y_of(chart.upper_process_limit), y_of(chart.lower_process_limit)
+        start = 0 if chart_start == 0 else (x_of(chart_start - 1) + x_of(chart_start)) / 2
         parts.append(
             svg.tag(
                 "rect",
-                x=0,
+                x=start,
                 y=top,
-                width=width,
+                width=width - start,
                 height=max(bottom - top, 1),
                 fill=svg.BAND,
                 class_="gt-band",

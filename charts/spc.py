@@ -17,12 +17,20 @@ from status import spc as spc_rules
 from status.numbers import format_value
 from status.periods import MONTH_NAMES
 from status.polarity import Polarity
-from status.spc import MINIMUM_POINTS, Assurance, Side, Variation, XmrChart, XmrPoint
+from status.spc import MINIMUM_POINTS, Assurance, Phase, Side, Variation, XmrChart, XmrPoint
 
 from . import svg
 from .svg import Chart, Shape
 
 NOT_ENOUGH_DATA = f"Not enough data for SPC ({MINIMUM_POINTS} points needed)"
+NOT_ENOUGH_SINCE = (
+    f"Not enough data since the recalculation ({MINIMUM_POINTS} points needed for new limits)"
+)
+NO_LIMITS_IN_PHASE = f"No limits: fewer than {MINIMUM_POINTS} points in this phase"
+NO_TARGET_AT_FREQUENCY = (
+    "No target at this frequency: the target is for a longer period, so the limits are not "
+    "compared with it."
+)
 NO_VALUES = "No values yet"
 
 RULE_TEXT = {
@@ -91,7 +99,10 @@ def spc_chart(
     *,
     title: str,
     points: list[tuple[str, Decimal]],
-    chart: XmrChart | None,
+    chart: XmrChart | None = None,
+    phases: tuple[Phase, ...] | None = None,
+    recalculations: tuple[str, ...] = (),
+    assurance: Assurance | None = None,
     polarity: Polarity,
     unit: str,
     precision: int,
@@ -106,26 +117,50 @@ def spc_chart(
     do for its label).
 
     ``chart`` is the series' XmR chart (None with fewer than 12 points: only the values and
-    target are drawn, with a note). ``frequency`` ("monthly", "quarterly", "annual") is used in
-    the description, which also gives the variation and assurance readings in words.
+    target are drawn, with a note); or ``phases``, the series cut at recalculation points
+    (``SpcReading.phases``), each drawn with its own mean and limits, with ``recalculations``
+    the reason for each cut. ``target`` (or ``lower`` and ``upper``) is what the latest point's
+    limits are compared with; ``assurance`` the reading made of them (worked out from the
+    latest chart and target if not given). ``frequency`` ("monthly", "quarterly", "annual") is
+    used in the description, which also gives the variation and assurance readings in words.
     """
-    if chart is not None and len(chart.points) != len(points):
-        raise ValueError("the XmR chart and the points must be of the same series")
-    polarity = Polarity(polarity)
     points = [(str(label), value) for label, value in points]  # a Period shows as its label
+    if phases is None:
+        phases = (Phase(start=0, values=tuple(v for _, v in points), chart=chart),)
+    if not points:
+        phases = ()
+    if phases and (phases[0].start != 0 or phases[-1].end != len(points) - 1):
+        raise ValueError("the XmR chart and the points must be of the same series")
+    if any(p.chart is not None and len(p.chart.points) != len(p.values) for p in phases):
+        raise ValueError("the XmR chart and the points must be of the same series")
+    if len(recalculations) not in (0, max(len(phases) - 1, 0)):
+        raise ValueError("give one reason for each recalculation point, or none")
+    polarity = Polarity(polarity)
+    latest = phases[-1].chart if phases else chart
 
     def shown(value: Decimal) -> str:
         return format_value(value, precision, unit)
 
-    readings = _point_readings(chart, polarity, len(points))
-    assurance = spc_rules.assurance(chart, polarity, target, lower, upper)
-    lines = _reference_lines(chart, polarity, target, lower, upper, shown)
+    readings = _point_readings(phases, polarity)
+    if assurance is None:
+        assurance = spc_rules.assurance(latest, polarity, target, lower, upper)
+    lines = _reference_lines(polarity, target, lower, upper)
     description = _describe(
-        points, chart, readings, polarity, target, lower, upper, frequency, assurance, shown
+        points,
+        phases,
+        recalculations,
+        readings,
+        polarity,
+        target,
+        lower,
+        upper,
+        frequency,
+        assurance,
+        shown,
     )
-    headers, rows = _table(points, chart, readings, polarity, target, lower, upper, shown)
+    headers, rows = _table(points, phases, readings, polarity, target, lower, upper, shown)
     chart_id = svg.chart_id(title, rows)
-    body = _draw(points, readings, lines, chart, unit, width, height, shown)
+    body = _draw(points, readings, lines, phases, recalculations, unit, width, height, shown)
     return Chart(
         svg=svg.document(
             chart=chart_id,
@@ -149,17 +184,29 @@ def spc_chart(
 
 
 def _point_readings(
-    chart: XmrChart | None, polarity: Polarity, count: int
+    phases: tuple[Phase, ...], polarity: Polarity
 ) -> list[tuple[PointKind, Variation | None]]:
-    if chart is None:
-        return [(PointKind.value, None)] * count
     readings = []
-    for point in chart.points:
-        # STATUS-RULES: each point is read as the variation rule reads the latest point.
-        as_if_latest = replace(chart, points=chart.points[: point.index + 1])
-        reading = spc_rules.variation(as_if_latest, polarity)
-        readings.append((KIND_OF_VARIATION[reading], reading))
+    for phase in phases:
+        chart = phase.chart
+        if chart is None:
+            readings += [(PointKind.value, None)] * len(phase.values)
+            continue
+        for point in chart.points:
+            # STATUS-RULES: each point is read as the variation rule reads the latest point,
+            # within its own phase.
+            as_if_latest = replace(chart, points=chart.points[: point.index + 1])
+            reading = spc_rules.variation(as_if_latest, polarity)
+            readings.append((KIND_OF_VARIATION[reading], reading))
     return readings
+
+
+def _phase_name(phases: tuple[Phase, ...], index: int, points) -> str:
+    phase = phases[index]
+    first = points[phase.start][0]
+    if index == len(phases) - 1:
+        return f"Phase {index + 1}, from {first}"
+    return f"Phase {index + 1}, {first} to {points[phase.end][0]}"
 
 
 def rules_in_words(point: XmrPoint) -> list[str]:
@@ -230,26 +277,64 @@ def _span(points: list[tuple[str, Decimal]], frequency: str) -> str:
     return f"{len(points)} {adjective}values from {points[0][0]} to {points[-1][0]}."
 
 
+def _limits_sentence(chart: XmrChart, shown) -> str:
+    return (
+        f"mean {shown(chart.centre)}, process limits "
+        f"{shown(chart.lower_process_limit)} to {shown(chart.upper_process_limit)}"
+    )
+
+
+def _phases_sentences(points, phases, recalculations, shown) -> list[str]:
+    """What the phases are, earliest first, for a series cut at recalculation points."""
+    sentences = []
+    for index, phase in enumerate(phases):
+        first, last = points[phase.start][0], points[phase.end][0]
+        if index:
+            reason = f": {recalculations[index - 1].rstrip('.')}" if recalculations else ""
+            sentences.append(f"The limits were recalculated from {first}{reason}.")
+        limits = (
+            _limits_sentence(phase.chart, shown)
+            if phase.chart is not None
+            else f"fewer than {MINIMUM_POINTS} points, no limits"
+        )
+        when = f"From {first} to {last}" if index < len(phases) - 1 else f"Since {first}"
+        sentences.append(f"{when}: {limits}.")
+    return sentences
+
+
 def _describe(
-    points, chart, readings, polarity, target, lower, upper, frequency, assurance, shown
+    points,
+    phases,
+    recalculations,
+    readings,
+    polarity,
+    target,
+    lower,
+    upper,
+    frequency,
+    assurance,
+    shown,
 ) -> str:
+    chart = phases[-1].chart if phases else None
     if not points:
         sentences = [f"{NO_VALUES}."]
     else:
         sentences = [_span(points, frequency)]
         latest_value = shown(points[-1][1])
+        if len(phases) > 1:
+            sentences += _phases_sentences(points, phases, recalculations, shown)
         if chart is None:
-            sentences.append(f"{NOT_ENOUGH_DATA}. The latest value is {latest_value}.")
+            missing = NOT_ENOUGH_SINCE if len(phases) > 1 else NOT_ENOUGH_DATA
+            sentences.append(f"{missing}. The latest value is {latest_value}.")
         else:
-            sentences.append(
-                f"Mean {shown(chart.centre)}, process limits "
-                f"{shown(chart.lower_process_limit)} to {shown(chart.upper_process_limit)}."
-            )
+            if len(phases) == 1:
+                sentences.append(f"{_limits_sentence(chart, shown).capitalize()}.")
+            offset = phases[-1].start
             first, last = chart.baseline
-            if (first, last) != (0, len(points) - 1):
+            if (first, last) != (0, len(chart.points) - 1):
                 sentences.append(
-                    f"The mean and limits are worked out from {points[first][0]} "
-                    f"to {points[last][0]}."
+                    f"The mean and limits are worked out from {points[offset + first][0]} "
+                    f"to {points[offset + last][0]}."
                 )
             reading = readings[-1][1]
             if reading is Variation.common_cause:
@@ -267,60 +352,75 @@ def _describe(
             Assurance.hit_and_miss,
         )
         sentences.append(f"{phrase}: {_lower_first(assurance.label)}." if judged else f"{phrase}.")
+    elif assurance is Assurance.no_target_at_frequency:
+        sentences.append(NO_TARGET_AT_FREQUENCY)
     return " ".join(sentences)
 
 
-def _table(points, chart, readings, polarity, target, lower, upper, shown):
+def _table(points, phases, readings, polarity, target, lower, upper, shown):
     headers = ["Period", "Value"]
-    if chart is not None:
+    recalculated = len(phases) > 1
+    if recalculated:
+        headers.append("Phase")
+    any_chart = any(phase.chart is not None for phase in phases)
+    if any_chart:
         headers.append("Special cause")
     phrase = _target_phrase(polarity, target, lower, upper, shown)
     if phrase:
         headers.append("Range" if polarity is Polarity.in_range else "Target")
         target_cell = phrase.split(" ", 1)[1]
     rows = []
-    for index, (label, value) in enumerate(points):
-        row = [label, shown(value)]
-        if chart is not None:
-            point = chart.points[index]
-            reading = readings[index][1]
-            if point.special_cause:
-                row.append(f"{reading.label}: {'; '.join(rules_in_words(point))}")
-            else:
-                row.append("None (common cause)")
-        if phrase:
-            row.append(target_cell)
-        rows.append(tuple(row))
+    for number, phase in enumerate(phases):
+        for offset, value in enumerate(phase.values):
+            index = phase.start + offset
+            row = [points[index][0], shown(value)]
+            if recalculated:
+                row.append(_phase_name(phases, number, points))
+            if any_chart:
+                if phase.chart is None:
+                    row.append(NO_LIMITS_IN_PHASE)
+                elif phase.chart.points[offset].special_cause:
+                    point, reading = phase.chart.points[offset], readings[index][1]
+                    row.append(f"{reading.label}: {'; '.join(rules_in_words(point))}")
+                else:
+                    row.append("None (common cause)")
+            if phrase:
+                row.append(target_cell)
+            rows.append(tuple(row))
     return tuple(headers), tuple(rows)
 
 
 # Drawing
 
 
-def _reference_lines(chart, polarity, target, lower, upper, shown) -> list[_Line]:
+def _limit_lines(chart: XmrChart) -> list[_Line]:
+    """A phase's mean and process limits."""
+    return [
+        _Line(
+            chart.upper_process_limit,
+            "Upper process limit",
+            svg.GREY,
+            svg.SECONDARY_TEXT,
+            1.5,
+            svg.DASHED,
+            "upper-limit",
+        ),
+        _Line(chart.centre, "Mean", svg.TEXT, svg.TEXT, 1.5, None, "mean"),
+        _Line(
+            chart.lower_process_limit,
+            "Lower process limit",
+            svg.GREY,
+            svg.SECONDARY_TEXT,
+            1.5,
+            svg.DASHED,
+            "lower-limit",
+        ),
+    ]
+
+
+def _reference_lines(polarity, target, lower, upper) -> list[_Line]:
+    """The target lines, across the whole chart."""
     lines = []
-    if chart is not None:
-        lines += [
-            _Line(
-                chart.upper_process_limit,
-                "Upper process limit",
-                svg.GREY,
-                svg.SECONDARY_TEXT,
-                1.5,
-                svg.DASHED,
-                "upper-limit",
-            ),
-            _Line(chart.centre, "Mean", svg.TEXT, svg.TEXT, 1.5, None, "mean"),
-            _Line(
-                chart.lower_process_limit,
-                "Lower process limit",
-                svg.GREY,
-                svg.SECONDARY_TEXT,
-                1.5,
-                svg.DASHED,
-                "lower-limit",
-            ),
-        ]
     if polarity is Polarity.in_range:
         if lower is not None and upper is not None:
             lines += [
@@ -385,22 +485,30 @@ def _legend(kinds: list[PointKind], note: str | None, width: int) -> tuple[list[
     return items, (y + LEGEND_ROW / 2 if items else 0)
 
 
-def _draw(points, readings, lines, chart, unit, width, height, shown) -> list[str]:
+def _draw(
+    points, readings, target_lines, phases, recalculations, unit, width, height, shown
+) -> list[str]:
     if not points:
         return [svg.text(width / 2, height / 2, NO_VALUES, anchor="middle", middle=True)]
 
+    chart = phases[-1].chart
+    phase_lines = [(phase, _limit_lines(phase.chart)) for phase in phases if phase.chart]
+    # Labelled at the right-hand end: the latest phase's lines and the target.
+    lines = [*(_limit_lines(chart) if chart else []), *target_lines]
+    every_value = [line.value for _phase, own in phase_lines for line in own]
+    every_value += [line.value for line in target_lines]
     values = [value for _label, value in points]
-    ticks = svg.nice_ticks(
-        min([*values, *(line.value for line in lines)]),
-        max([*values, *(line.value for line in lines)]),
-    )
+    ticks = svg.nice_ticks(min([*values, *every_value]), max([*values, *every_value]))
     places = svg.tick_places(ticks)
     tick_labels = [format_value(tick, places, unit) for tick in ticks]
     x_labels = [short_label(label) for label, _value in points]
 
     kinds = [kind for kind in PointKind if kind is not PointKind.value]
     present = [kind for kind in kinds if any(reading[0] is kind for reading in readings)]
-    legend, legend_height = _legend(present, None if chart else NOT_ENOUGH_DATA, width)
+    note = None
+    if chart is None:
+        note = NOT_ENOUGH_SINCE if len(phases) > 1 else NOT_ENOUGH_DATA
+    legend, legend_height = _legend(present, note, width)
 
     label_room = max((svg.text_width(line.label) for line in lines), default=0)
     left = max(max(svg.text_width(label) for label in tick_labels) + 10, 20)
@@ -437,16 +545,67 @@ def _draw(points, readings, lines, chart, unit, width, height, shown) -> list[st
         )
     parts.append(svg.group(axis, class_="gt-axis gt-axis--x"))
 
-    # Reference lines, named at their right-hand ends
-    order = sorted(lines, key=lambda line: y_scale(line.value))
-    label_ys = _spread([y_scale(line.value) for line in order], top - 6, bottom, LINE_LABEL_GAP)
-    for line, label_y in zip(order, label_ys, strict=True):
-        y = y_scale(line.value)
+    def phase_edges(phase: Phase) -> tuple[float, float]:
+        """Where a phase's lines start and end: halfway to its neighbours' points."""
+        start = left if phase.start == 0 else x_of(phase.start) - spacing / 2
+        end = right if phase.end == count - 1 else x_of(phase.end) + spacing / 2
+        return start, end
+
+    # Earlier phases' means and limits, over their own points only (not named: the latest
+    # phase's lines carry the names, and the description and table say which is which).
+    for phase, own in phase_lines:
+        if phase is phases[-1]:
+            continue
+        start, end = phase_edges(phase)
         parts.append(
             svg.group(
                 [
                     svg.line(
-                        left, y, right, y, stroke=line.colour, width=line.width, dash=line.dash
+                        start,
+                        y_scale(line.value),
+                        end,
+                        y_scale(line.value),
+                        stroke=line.colour,
+                        width=line.width,
+                        dash=line.dash,
+                        class_=f"gt-line--{line.slug}",
+                    )
+                    for line in own
+                ],
+                class_="gt-phase gt-phase--earlier",
+            )
+        )
+
+    # Where the limits were recalculated: a dotted upright line, named, with its reason.
+    for number, phase in enumerate(phases[1:]):
+        x = phase_edges(phase)[0]
+        label = f"Recalculated {short_label(points[phase.start][0])}"
+        reason = recalculations[number] if recalculations else ""
+        title = f"Limits recalculated from {points[phase.start][0]}"
+        parts.append(
+            svg.tag(
+                "g",
+                svg.tag("title", f"{title}: {reason}" if reason else title),
+                svg.line(x, top - 4, x, bottom, stroke=svg.TEXT, width=1.5, dash=svg.DOTTED),
+                svg.text(x + 4, top - 8, label, size=svg.SMALL_FONT_SIZE)
+                if x + 4 + svg.text_width(label, svg.SMALL_FONT_SIZE) <= right
+                else svg.text(x - 4, top - 8, label, size=svg.SMALL_FONT_SIZE, anchor="end"),
+                class_="gt-recalculation",
+            )
+        )
+
+    # The latest phase's lines and the target, named at their right-hand ends
+    latest_start = phase_edges(phases[-1])[0]
+    order = sorted(lines, key=lambda line: y_scale(line.value))
+    label_ys = _spread([y_scale(line.value) for line in order], top - 6, bottom, LINE_LABEL_GAP)
+    for line, label_y in zip(order, label_ys, strict=True):
+        y = y_scale(line.value)
+        start = left if line.slug == "target" else latest_start
+        parts.append(
+            svg.group(
+                [
+                    svg.line(
+                        start, y, right, y, stroke=line.colour, width=line.width, dash=line.dash
                     ),
                     svg.text(right + 6, label_y, line.label, fill=line.text_colour, middle=True),
                 ],

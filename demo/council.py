@@ -3674,3 +3674,33 @@ DEFINITION_CHANGES = [
         "survey.",
     ),
 ]
+
+
+@dataclass(frozen=True)
+class Move:
+    """An indicator handed to another service from a year's start: a new version, so the
+    scorecards before it still show the indicator under its old service."""
+
+    code: str
+    years_ago: int
+    owner: str  # the service it moved to
+    reason: str
+
+
+MOVES = [
+    Move(
+        "CUS-03",
+        1,
+        "digital-ict",
+        "Online transactions moved to Digital and ICT when the digital team took over the "
+        "council's website and customer portal.",
+    ),
+]
+
+# Why each retired indicator was retired (each is last reported for the year before last).
+RETIREMENTS = {
+    "HOU-90": "Shared-facility placements are now counted within HOU-01 and reported to "
+    "government in the H-CLIC return; a separate indicator is no longer needed.",
+    "CUS-90": "The customer service centre closed: face-to-face visits are now by appointment "
+    "and counted in CUS-04.",
+}

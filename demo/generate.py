@@ -8,7 +8,7 @@ values with their sign-off history. The same (today, seed) always gives the same
 
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -28,11 +28,14 @@ from demo.council import (
     EMAIL_DOMAIN,
     INDICATOR_SETS,
     INDICATORS,
+    MOVES,
     PARTNERSHIPS,
     PEOPLE,
     PLANS,
     PRINCIPLES,
+    RETIREMENTS,
     SERVICES,
+    STEP_CHANGE_CODES,
     TEAMS,
     CommitteeSpec,
     IndicatorSpec,
@@ -48,7 +51,7 @@ from demo.series import (
     plan_targets,
     plan_values,
 )
-from indicators.definitions import record_first_version, revise_definition
+from indicators.definitions import record_first_version, retire_indicator, revise_definition
 from indicators.models import (
     Baseline,
     CycleState,
@@ -62,6 +65,7 @@ from indicators.models import (
     ValueRevision,
 )
 from indicators.periods import ensure_periods
+from indicators.recalculation import set_recalculation
 from organisation.models import Council, OrgUnit, User
 from reports.models import Report
 from returns.models import CycleAction, CycleEvent
@@ -139,6 +143,7 @@ def load_demo(*, today: date, seed: int = 2026) -> DemoSummary:
     ensure_periods(first_year=calendar.first_fy, last_year=calendar.current_fy + 1)
     periods = {(period.kind, period.code): period for period in Period.objects.all()}
     indicators = create_indicators(calendar, units, people, outcomes, committees)
+    move_and_retire(calendar, indicators, units, committees, people["performance"])
     revise_definitions(calendar, indicators, people["performance"])
     create_cycles(calendar, periods, meetings, people["performance"], seed)
     plans = {spec.code: plan_values(spec, calendar, seed) for spec in INDICATORS}
@@ -147,6 +152,7 @@ def load_demo(*, today: date, seed: int = 2026) -> DemoSummary:
     history, latest = gather_returns(calendar, indicators, periods, plans, targets, people)
     values.load_history(history, calendar, seed)
     values.run_latest_returns(latest, calendar, seed)
+    set_recalculations(calendar, indicators, people["performance"])
     load_reports(today=today, people=people)
     return summarise()
 
@@ -419,10 +425,22 @@ def build_indicator(
         tolerance_absolute=_tolerance(spec.tolerance_absolute),
         owner=owner,
         responsible_officer=people[head],
-        lifecycle=spec.lifecycle,
+        # A retired indicator is retired later, through the domain, with its last period.
+        lifecycle="approved" if spec.lifecycle == "retired" else spec.lifecycle,
         effective_from=calendar.effective_from(spec),
+        first_period=_first_period(spec, calendar),
         **_bounds(spec),
     )
+
+
+def _first_period(spec: IndicatorSpec, calendar: DemoCalendar) -> Period | None:
+    """Newer indicators are reported from the period their definition took effect in; the
+    others from the first demo period (blank: the same rule)."""
+    if spec.lifecycle not in ("provisional", "proposed"):
+        return None
+    kind = PERIOD_KIND[spec.frequency]
+    span = rules.period_containing(rules.PeriodKind(kind), calendar.effective_from(spec))
+    return Period.objects.get(kind=kind, code=span.code)
 
 
 def receiving_committees(spec: IndicatorSpec, directorate: str) -> list[str]:
@@ -488,6 +506,50 @@ def create_indicators(
     return indicators
 
 
+def owner_on(spec: IndicatorSpec, day: date, calendar: DemoCalendar) -> str:
+    """The service that owned the indicator on `day` (it may have moved since)."""
+    owner = spec.owner
+    for move in MOVES:
+        if move.code == spec.code and day >= calendar.year_start(-move.years_ago):
+            owner = move.owner
+    return owner
+
+
+def move_and_retire(
+    calendar: DemoCalendar,
+    indicators: dict[str, Indicator],
+    units: dict[str, OrgUnit],
+    committees: dict[str, Committee],
+    by: User,
+) -> None:
+    """Indicators that moved to another service, and retired ones, through the domain: each
+    a new version, so the scorecards before it show them as they were."""
+    for move in MOVES:
+        spec = next(s for s in INDICATORS if s.code == move.code)
+        moved = replace(spec, owner=move.owner)
+        directorate = units[move.owner].parent.code
+        revise_definition(
+            indicator=indicators[move.code],
+            changes={
+                "owner": units[move.owner],
+                "committees": [committees[c] for c in receiving_committees(moved, directorate)],
+            },
+            effective_from=calendar.year_start(-move.years_ago),
+            reason=move.reason,
+            by=by,
+        )
+    for spec in INDICATORS:
+        if spec.lifecycle != "retired":
+            continue
+        last = calendar.value_spans(spec)[-1]
+        retire_indicator(
+            indicator=indicators[spec.code],
+            last_period=Period.objects.get(kind=last.kind, code=last.code),
+            reason=RETIREMENTS[spec.code],
+            by=by,
+        )
+
+
 def revise_definitions(calendar: DemoCalendar, indicators: dict[str, Indicator], by: User) -> None:
     """Later definitions for a few indicators, so their version history shows."""
     for change in DEFINITION_CHANGES:
@@ -504,6 +566,28 @@ def revise_definitions(calendar: DemoCalendar, indicators: dict[str, Indicator],
         agreed = version.effective_from - timedelta(days=24 if version.number == 1 else 17)
         version.recorded_at = datetime.combine(agreed, time(10, 30), tzinfo=LONDON)
     IndicatorVersion.objects.bulk_update(versions, ["recorded_at"])
+
+
+def set_recalculations(calendar: DemoCalendar, indicators: dict[str, Indicator], by: User) -> None:
+    """SPC limits recalculated from each deliberate step change, with its reason, so no
+    indicator reads one set of limits across a real change in its process."""
+    for spec in INDICATORS:
+        if spec.code not in STEP_CHANGE_CODES or spec.series.step is None:
+            continue
+        step = rules.period_from_code(rules.PeriodKind.month, spec.series.step[0])
+        kind = rules.PeriodKind(PERIOD_KIND[spec.frequency])
+        first = rules.period_containing(kind, step.start)
+        _when, _, reason = STEP_CHANGE_CODES[spec.code].partition(": ")
+        point = set_recalculation(
+            indicator=indicators[spec.code],
+            period=Period.objects.get(kind=first.kind, code=first.code),
+            reason=reason[:1].upper() + reason[1:] + ".",
+            by=by,
+        )
+        # Set once the new level had held for seven points, not when the demo loaded.
+        noticed = min(step.start + timedelta(days=230), calendar.today - timedelta(days=1))
+        point.set_at = datetime.combine(noticed, time(11, 0), tzinfo=LONDON)
+        point.save(update_fields=["set_at"])
 
 
 # --- Reporting cycles ------------------------------------------------------------------------
@@ -677,9 +761,9 @@ def gather_returns(
     latest_codes = {calendar.latest_month.code, calendar.latest_quarter.code}
     history, latest = [], []
     for spec in INDICATORS:
-        owner, approver = service_people(spec.owner)
         planned = plans[spec.code]
         for index, value in enumerate(planned):
+            owner, approver = service_people(owner_on(spec, value.span.start, calendar))
             ret = values.Return(
                 spec=spec,
                 indicator=indicators[spec.code],

@@ -5,8 +5,15 @@ from django.utils import timezone
 
 from indicators.definitions import (
     EFFECTIVE_FROM_BEFORE_CURRENT,
+    EFFECTIVE_FROM_REQUIRED,
+    LAST_PERIOD_REQUIRED,
+    PLACE_FIELDS,
+    REASON_REQUIRED,
     DefinitionError,
+    period_kind_error,
     record_first_version,
+    retire_indicator,
+    retirement_refusal,
     revise_definition,
 )
 from indicators.models import (
@@ -14,6 +21,7 @@ from indicators.models import (
     Indicator,
     IndicatorSet,
     IndicatorVersion,
+    Lifecycle,
     Period,
     ReportingCycle,
     Target,
@@ -40,36 +48,86 @@ class IndicatorSetAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order"]
 
 
+# Validation messages the admin form adds to the domain's (indicators/definitions.py).
+RETIRE_BY_LIFECYCLE = "Set the last period by retiring the indicator (its status: Retired)"
+STAYS_RETIRED = "A retired indicator stays retired: its past periods are kept as they were"
+
+
 class IndicatorForm(forms.ModelForm):
     change_effective_from = forms.DateField(
         required=False,
         label="Changed definition takes effect from",
-        help_text="Needed when you change the definition: the old version is kept",
+        help_text="Needed when you change the definition, the owner, sets, committees or "
+        "outcomes: the old version is kept",
     )
     change_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for the change",
+        help_text="Also needed to retire the indicator",
     )
 
     class Meta:
         model = Indicator
         fields = "__all__"
 
+    @property
+    def revised(self) -> list[str]:
+        """The changed fields kept as a new version: the definition and the places."""
+        if not self.instance.pk:
+            return []
+        versioned = (*Indicator.VERSIONED_FIELDS, *PLACE_FIELDS)
+        return [name for name in self.changed_data if name in versioned]
+
+    @property
+    def retiring(self) -> bool:
+        """Whether the form retires the indicator (or changes a retired one's last period)."""
+        if not self.instance.pk:
+            return False
+        if "last_period" in self.changed_data:
+            return True
+        was_retired = self.instance.lifecycle == Lifecycle.RETIRED
+        retired = self.cleaned_data.get("lifecycle") == Lifecycle.RETIRED
+        return "lifecycle" in self.changed_data and (retired or was_retired)
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and any(n in self.changed_data for n in Indicator.VERSIONED_FIELDS):
+        reason = (cleaned.get("change_reason") or "").strip()
+        if self.revised:
             if not cleaned.get("change_effective_from"):
-                self.add_error("change_effective_from", "Say when the changed definition applies")
-            if not (cleaned.get("change_reason") or "").strip():
-                self.add_error("change_reason", "Give a reason for changing the definition")
+                self.add_error("change_effective_from", EFFECTIVE_FROM_REQUIRED)
+            if not reason:
+                self.add_error("change_reason", REASON_REQUIRED)
             effective = cleaned.get("change_effective_from")
             if effective and effective < self.instance.effective_from:
                 current = self.instance.effective_from
                 self.add_error(
                     "change_effective_from", EFFECTIVE_FROM_BEFORE_CURRENT.format(current=current)
                 )
+        if self.retiring:
+            self._clean_retirement(cleaned, reason)
+        elif not self.instance.pk and cleaned.get("last_period"):
+            self.add_error("last_period", RETIRE_BY_LIFECYCLE)
+        first = cleaned.get("first_period")
+        if first and cleaned.get("frequency"):
+            wrong_kind = period_kind_error(Indicator(frequency=cleaned["frequency"]), first)
+            if wrong_kind:
+                self.add_error("first_period", wrong_kind)
         return cleaned
+
+    def _clean_retirement(self, cleaned, reason: str) -> None:
+        last = cleaned.get("last_period")
+        if self.instance.lifecycle == Lifecycle.RETIRED and "lifecycle" in self.changed_data:
+            self.add_error("lifecycle", STAYS_RETIRED)
+        elif cleaned.get("lifecycle") != Lifecycle.RETIRED:
+            self.add_error("last_period", RETIRE_BY_LIFECYCLE)
+        elif not last:
+            self.add_error("last_period", LAST_PERIOD_REQUIRED)
+        else:
+            refusal = retirement_refusal(indicator=self.instance, last_period=last, reason=reason)
+            if refusal:
+                field = "change_reason" if not reason else "last_period"
+                self.add_error(field, refusal)
 
 
 class TargetInline(admin.TabularInline):
@@ -88,6 +146,7 @@ class VersionInline(admin.TabularInline):
         "unit",
         "precision",
         "polarity",
+        "owner",
         "change_reason",
         "recorded_by",
         "recorded_at",
@@ -107,12 +166,32 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["lifecycle", "frequency", "polarity", "sets", "owner__parent"]
     search_fields = ["code", "title"]
     list_select_related = ["owner"]
-    autocomplete_fields = ["owner", "responsible_officer", "spc_baseline_start", "spc_baseline_end"]
+    autocomplete_fields = [
+        "owner",
+        "responsible_officer",
+        "spc_baseline_start",
+        "spc_baseline_end",
+        "first_period",
+        "last_period",
+    ]
     filter_horizontal = ["outcomes", "committees", "sets", "principles"]
     readonly_fields = ["version"]
     inlines = [TargetInline, VersionInline]
     fieldsets = [
-        (None, {"fields": ["code", "title", "lifecycle", "version", "effective_from"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "title",
+                    "lifecycle",
+                    "version",
+                    "effective_from",
+                    "first_period",
+                    "last_period",
+                ]
+            },
+        ),
         (
             "Definition",
             {
@@ -161,35 +240,49 @@ class IndicatorAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Changing the definition", {"fields": ["change_effective_from", "change_reason"]}),
+        (
+            "Changing the definition or the indicator's place, or retiring it",
+            {"fields": ["change_effective_from", "change_reason"]},
+        ),
     ]
 
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
-            record_first_version(indicator=obj, by=request.user)
-            return
-        versioned = {
-            n: form.cleaned_data[n] for n in Indicator.VERSIONED_FIELDS if n in form.changed_data
-        }
-        # Save the non-definition fields as usual, then the definition as a new version.
+            return  # version 1 is kept in save_related, once the places are saved
+        # Save the other fields as usual; the definition and places become a new version, and
+        # retiring goes through its own function (the many-to-many places are saved after
+        # this, in save_related, to what the new version already set).
+        changes = {name: form.cleaned_data[name] for name in form.revised}
         stored = Indicator.objects.get(pk=obj.pk)
-        for name in versioned:
+        kept = [name for name in changes if name in (*Indicator.VERSIONED_FIELDS, "owner")]
+        for name in [*kept, "effective_from", "lifecycle", "last_period"]:
             setattr(obj, name, getattr(stored, name))
-        obj.effective_from = stored.effective_from
         super().save_model(request, obj, form, change)
-        if versioned:
-            try:
+        try:
+            if changes:
                 revise_definition(
                     indicator=obj,
-                    changes=versioned,
+                    changes=changes,
                     effective_from=form.cleaned_data["change_effective_from"]
                     or timezone.localdate(),
                     reason=form.cleaned_data["change_reason"],
                     by=request.user,
                 )
-            except DefinitionError as error:
-                raise ValidationError(str(error)) from error
+            if form.retiring:
+                retire_indicator(
+                    indicator=obj,
+                    last_period=form.cleaned_data["last_period"],
+                    reason=form.cleaned_data["change_reason"],
+                    by=request.user,
+                )
+        except DefinitionError as error:
+            raise ValidationError(str(error)) from error
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            record_first_version(indicator=form.instance, by=request.user)
 
 
 @admin.register(IndicatorVersion)

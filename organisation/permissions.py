@@ -29,6 +29,7 @@ class Action(StrEnum):
     PREPARE_REPORT = "prepare_report"  # create, edit, reopen a report; make its files
     APPROVE_REPORT = "approve_report"  # approve a report for release
     WITHDRAW_REPORT = "withdraw_report"  # take a published report down
+    MANAGE_FRAMEWORK = "manage_framework"  # indicators' settings, e.g. SPC recalculation points
 
 
 def roles_of(user) -> set[Role]:
@@ -108,7 +109,12 @@ def can(user, action: Action, obj=None) -> bool:
                 return False
             # Never sign off your own submission.
             return getattr(obj, "submitted_by_id", None) != user.pk
-        case Action.MANAGE_CYCLES | Action.IMPORT_RETURNS | Action.CHASE_RETURNS:
+        case (
+            Action.MANAGE_CYCLES
+            | Action.IMPORT_RETURNS
+            | Action.CHASE_RETURNS
+            | Action.MANAGE_FRAMEWORK
+        ):
             return corporate
         case Action.WRITE_NARRATIVE:
             # Directors and heads of service for their own units; the performance team for

@@ -18,13 +18,14 @@ from decimal import Decimal
 from publishing.published import PublishedRow
 from status.direction import Direction
 from status.polarity import Polarity
+from status.quality import Quality
 from status.rag import Rag
 from status.spc import Assurance, Variation
 
 LICENCE_NAME = "OGL-UK-3.0"
 LICENCE_TITLE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: data_quality
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,18 @@ FIELDS: tuple[Field, ...] = (
         _row("figure_shown"),
     ),
     Field(
+        "data_quality",
+        "string",
+        "Data quality",
+        "Whether the figure was final, provisional (it may change when final data are "
+        "available) or estimated (worked out from incomplete data, not counted in full) when "
+        "the report was approved. A figure made from several periods (a quarter from its "
+        "months) is provisional if any of them is, else estimated if any is. Empty when there "
+        "is no figure.",
+        lambda p, url: p.row.data_quality if p.row.figure is not None else None,
+        enum=tuple(q.value for q in Quality),
+    ),
+    Field(
         "target",
         "number",
         "Target",
@@ -271,7 +284,9 @@ FIELDS: tuple[Field, ...] = (
         "string",
         "Variation (SPC)",
         "Statistical process control: whether the latest figure is ordinary (common_cause) or "
-        "a signal (special cause, improving or concerning), or not_enough_data.",
+        "a signal (special cause, improving or concerning), or not_enough_data (fewer than "
+        "12 figures; not_enough_data_since_recalculation: fewer than 12 since the limits were "
+        "last recalculated).",
         _row("variation"),
         enum=tuple(v.value for v in Variation),
     ),
@@ -286,8 +301,10 @@ FIELDS: tuple[Field, ...] = (
         "assurance",
         "string",
         "Assurance (SPC)",
-        "Whether the process will reliably meet its target: consistently_passes, "
-        "consistently_fails, hit_and_miss, no_target or not_enough_data.",
+        "Whether the process will reliably meet the target of the latest figure's own period: "
+        "consistently_passes, consistently_fails, hit_and_miss, no_target, "
+        "no_target_at_frequency (a monthly total with only a quarterly or annual target), "
+        "not_enough_data or not_enough_data_since_recalculation.",
         _row("assurance"),
         enum=tuple(a.value for a in Assurance),
     ),

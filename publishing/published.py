@@ -23,6 +23,7 @@ from django.db.models import Max
 from charts.svg import Chart
 from reports.content import ReportContent, Row, Section, roll_up_rows
 from reports.models import Report, ReportKind, ReportState
+from reports.outputs.paper import data_quality_lead
 from reports.publication import release_time, released_reports
 from status.direction import Direction
 from status.rag import Rag
@@ -481,6 +482,7 @@ def document_context(content: ReportContent) -> dict:
         "counts": Counts.of(content.rows()),
         "sections": report_sections(content),
         "exception_groups": exception_groups(content),
+        "data_quality_lead": data_quality_lead(content),
     }
 
 

@@ -24,17 +24,31 @@ from reports.models import Report, ReportKind
 from returns.chasing import cycle_timeliness_for
 from scorecards import queries
 from scorecards.models import Narrative
-from scorecards.readings import Reading, figure_period_label
+from scorecards.readings import Reading, Standing, figure_period_label, in_force
 from status.rag import RagRule
+from strategy.models import Outcome
 
 
-def row_of(reading: Reading, span: Period | None = None) -> Row:
+def row_of(
+    reading: Reading,
+    span: Period | None = None,
+    *,
+    standing: Standing | None = None,
+    ambition_codes: dict[int, str] | None = None,
+) -> Row:
+    """One indicator's row, with its owner and ambitions as they stood in the period (from
+    `standing`, and `ambition_codes`: each outcome's ambition code by outcome id)."""
     definition, indicator, value = reading.definition, reading.indicator, reading.value
-    chart = reading.spc.chart
+    if standing is not None:
+        owner = standing.owner
+        ambitions = {(ambition_codes or {}).get(pk) for pk in standing.outcome_ids} - {None}
+    else:
+        owner = indicator.owner
+        ambitions = {o.ambition.code for o in indicator.outcomes.all()}
     return Row(
         code=indicator.code,
         title=definition.title,
-        owner=indicator.owner.name,
+        owner=owner.name,
         frequency=indicator.get_frequency_display().lower(),
         unit=definition.unit,
         precision=definition.precision,
@@ -57,18 +71,19 @@ def row_of(reading: Reading, span: Period | None = None) -> Row:
         commentary=value.commentary if value else "",
         reasons=value.reasons if value else "",
         actions=value.actions if value else "",
-        ambitions=sorted({o.ambition.code for o in indicator.outcomes.all()}),
+        ambitions=sorted(ambitions),
         series=[[period.label, str(figure)] for period, figure in reading.series],
-        baseline=list(chart.baseline) if chart is not None and _has_baseline(indicator) else None,
+        baseline=list(reading.spc_baseline) if reading.spc_baseline else None,
+        spc_target=_text(reading.spc_target),
+        spc_lower=_text(reading.spc_lower),
+        spc_upper=_text(reading.spc_upper),
+        spc_cuts=[[position, r.reason] for position, r in reading.spc_cuts],
         measures=definition.definition,
         purpose=definition.purpose,
         calculation=definition.calculation,
         source=definition.source,
+        data_quality=str(reading.data_quality),
     )
-
-
-def _has_baseline(indicator) -> bool:
-    return indicator.spc_baseline_start_id is not None
 
 
 def _text(number) -> str | None:
@@ -85,14 +100,25 @@ def _scorecard(report: Report, *, today: date, council: Council):
     return queries.organisation_scorecard(period=report.period, today=today, council=council)
 
 
-def _extra_rows(report: Report, exclude: set[str], *, today: date, council: Council) -> list[Row]:
-    extras = [
-        i
-        for i in queries.live_indicators().filter(pk__in=report.extra_indicators.all())
-        if i.code not in exclude
+def _extra_rows(
+    report: Report, exclude: set[str], ambition_codes: dict[int, str], *, today, council
+) -> list[Row]:
+    """The report's chosen extra indicators that were in force in its period."""
+    found = in_force(
+        [
+            i
+            for i in queries.every_indicator().filter(pk__in=report.extra_indicators.all())
+            if i.code not in exclude
+        ],
+        report.period,
+    )
+    readings = queries.read_indicators(
+        found.indicators, report.period, today=today, council=council, in_force=found
+    )
+    return [
+        row_of(readings[pk], report.period, standing=standing, ambition_codes=ambition_codes)
+        for pk, standing in found.standings.items()
     ]
-    readings = queries.read_indicators(extras, report.period, today=today, council=council)
-    return [row_of(readings[i.pk], report.period) for i in extras]
 
 
 def _timeliness(report: Report) -> Timeliness | None:
@@ -120,6 +146,7 @@ def build_content(report: Report, *, today: date | None = None) -> ReportContent
     today = today or timezone.localdate()
     council = Council.objects.get()
     scorecard = _scorecard(report, today=today, council=council)
+    ambition_codes = dict(Outcome.objects.values_list("pk", "ambition__code"))
     narratives = {
         n.ambition_id: n
         for n in Narrative.objects.filter(period=report.period, ambition__isnull=False)
@@ -127,7 +154,15 @@ def build_content(report: Report, *, today: date | None = None) -> ReportContent
     sections: list[Section] = []
     if scorecard is not None:
         for built in scorecard.sections:
-            rows = [row_of(r, report.period) for r in built.readings]
+            rows = [
+                row_of(
+                    r,
+                    report.period,
+                    standing=scorecard.standings.get(r.indicator.pk),
+                    ambition_codes=ambition_codes,
+                )
+                for r in built.readings
+            ]
             statuses, directions = roll_up_rows(rows)
             ambition_code = built.url_arg
             narrative = next(
@@ -146,7 +181,7 @@ def build_content(report: Report, *, today: date | None = None) -> ReportContent
                 )
             )
     in_report = {row.code for section in sections for row in section.rows}
-    extras = _extra_rows(report, in_report, today=today, council=council)
+    extras = _extra_rows(report, in_report, ambition_codes, today=today, council=council)
     if extras:
         statuses, directions = roll_up_rows(extras)
         sections.append(

@@ -21,6 +21,7 @@ from charts.spc import spc_chart
 from charts.svg import Chart
 from status.direction import Direction
 from status.polarity import Polarity
+from status.quality import Quality
 from status.rag import Rag
 from status.rollup import roll_up
 from status.spc import Assurance, Variation, spc_reading
@@ -64,12 +65,21 @@ class Row:
     actions: str = ""
     ambitions: list[str] = field(default_factory=list)  # codes
     series: list[list[str]] = field(default_factory=list)  # [period label, figure]
-    baseline: list[int] | None = None
+    baseline: list[int] | None = None  # first and last position in the series
+    # What the latest point's limits were compared with (its own period's target), and where
+    # the series was cut into phases: [position in the series, reason].
+    spc_target: str | None = None
+    spc_lower: str | None = None
+    spc_upper: str | None = None
+    spc_cuts: list[list] = field(default_factory=list)
     # The definition in force for the period, so the published page can explain the figure.
     measures: str = ""
     purpose: str = ""
     calculation: str = ""
     source: str = ""
+    # Final, provisional or estimated (status.quality.Quality); snapshots older than this
+    # field read as final.
+    data_quality: str = "final"
 
     @property
     def rag_label(self) -> str:
@@ -91,6 +101,10 @@ class Row:
     def is_concerning(self) -> bool:
         return Variation(self.variation) in CONCERNING
 
+    @property
+    def quality(self) -> Quality:
+        return Quality(self.data_quality)
+
     def _decimal(self, text: str | None) -> Decimal | None:
         return Decimal(text) if text is not None else None
 
@@ -103,19 +117,19 @@ class Row:
             return None
         points = self.points()
         polarity = Polarity(self.polarity)
-        target, lower, upper = map(self._decimal, (self.target, self.lower, self.upper))
+        target, lower, upper = map(self._decimal, (self.spc_target, self.spc_lower, self.spc_upper))
         reading = spc_reading(
             [value for _, value in points],
             polarity,
-            target=target,
-            lower=lower,
-            upper=upper,
             baseline=tuple(self.baseline) if self.baseline else None,
+            cuts=[position for position, _reason in self.spc_cuts],
         )
         return spc_chart(
             title=f"{self.title}: statistical process control chart",
             points=points,
-            chart=reading.chart,
+            phases=reading.phases,
+            recalculations=tuple(reason for _position, reason in self.spc_cuts),
+            assurance=Assurance(self.assurance),
             polarity=polarity,
             unit=self.unit,
             precision=self.precision,
@@ -233,6 +247,18 @@ class ReportContent:
 
     def exception_rows(self, kind: str) -> list[Row]:
         return [row for code in getattr(self.exceptions, kind) if (row := self.row(code))]
+
+    def data_quality_rows(self) -> list[Row]:
+        """The data quality note: every figure in the report that is not final (provisional or
+        estimated), in report order. An approved report's rows are its frozen snapshot, so
+        these are the figures still provisional or estimated when it was approved."""
+        return [row for row in self.rows() if row.quality.is_marked]
+
+    @property
+    def data_qualities(self) -> list[Quality]:
+        """The marked qualities the report's footnote explains, in a fixed order."""
+        found = {row.quality for row in self.data_quality_rows()}
+        return [quality for quality in Quality if quality in found]
 
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:

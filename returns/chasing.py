@@ -28,9 +28,11 @@ from django.utils.dateformat import format as format_date
 from indicators.models import (
     SIGNED_OFF_STATES,
     CycleState,
+    DataQuality,
     Indicator,
     ReportingCycle,
     Value,
+    ValueRevision,
     ValueState,
 )
 from organisation.models import OrgUnit, OrgUnitKind, Role, User
@@ -38,7 +40,6 @@ from organisation.queries import current_council
 from returns.models import Audience, Deadline, ReminderRule, ReminderSent
 from returns.queries import (
     COLLECTED,
-    FREQUENCY_OF_KIND,
     ReturnState,
     ServiceReturn,
     due_indicators,
@@ -91,39 +92,35 @@ def cycles_overview() -> list[CycleSummary]:
         reverse=True,
     )[:CLOSED_CYCLES_SHOWN]
     shown = open_and_planned + closed
-    due_by_frequency = dict(
-        Indicator.objects.filter(lifecycle__in=COLLECTED)
-        .order_by()
-        .values("frequency")
-        .annotate(n=Count("id"))
-        .values_list("frequency", "n")
-    )
-    signed_off = {}
+    # Each cycle's figures due and those signed off, by the same rule as its returns: the
+    # indicators reported for its period (one query each, however many cycles).
+    due, signed_off = {}, {}
     if shown:
-        # Only the figures a cycle collects: its period's kind decides the indicators' frequency.
-        collected = Q()
-        for kind, frequency in FREQUENCY_OF_KIND.items():
-            collected |= Q(period__kind=kind, indicator__frequency=frequency)
-        signed_off = dict(
-            Value.objects.filter(
-                collected,
-                period_id__in=[c.period_id for c in shown],
-                state__in=SIGNED_OFF_STATES,
-                indicator__lifecycle__in=COLLECTED,
-            )
-            .order_by()
-            .values("period_id")
-            .annotate(n=Count("id"))
-            .values_list("period_id", "n")
+        due = Indicator.objects.aggregate(
+            **{f"cycle_{c.pk}": Count("pk", filter=Q(pk__in=_due_ids(c))) for c in shown}
+        )
+        signed_off = Value.objects.filter(
+            state__in=SIGNED_OFF_STATES, period_id__in=[c.period_id for c in shown]
+        ).aggregate(
+            **{
+                f"cycle_{c.pk}": Count(
+                    "pk", filter=Q(period_id=c.period_id, indicator_id__in=_due_ids(c))
+                )
+                for c in shown
+            }
         )
     return [
         CycleSummary(
             cycle=cycle,
-            figures_due=due_by_frequency.get(FREQUENCY_OF_KIND.get(cycle.period.kind), 0),
-            figures_signed_off=signed_off.get(cycle.period_id, 0),
+            figures_due=due.get(f"cycle_{cycle.pk}", 0),
+            figures_signed_off=signed_off.get(f"cycle_{cycle.pk}", 0),
         )
         for cycle in shown
     ]
+
+
+def _due_ids(cycle: ReportingCycle):
+    return due_indicators(cycle).order_by().values("pk")
 
 
 # --- One cycle's chasing view -------------------------------------------------------------
@@ -222,6 +219,52 @@ def _directorates_of(unit_ids: set[int]) -> dict[int, OrgUnit | None]:
             unit = units.get(unit.parent_id)
         found[unit_id] = unit
     return found
+
+
+@dataclass(frozen=True)
+class ProvisionalFigure:
+    """A submitted or signed-off figure still provisional: its final value is awaited."""
+
+    value: Value
+    since: datetime  # when the figure last became provisional
+    days_waiting: int  # calendar days since then
+
+    @property
+    def service(self) -> OrgUnit:
+        return self.value.indicator.owner
+
+
+def provisional_figures(cycle: ReportingCycle, *, today: date) -> list[ProvisionalFigure]:
+    """Figures for the cycle's period or earlier that were submitted or signed off as
+    provisional and are still provisional, by service, indicator and period, each with
+    the time its history says it became provisional (two queries)."""
+    values = list(
+        Value.objects.filter(
+            data_quality=DataQuality.PROVISIONAL,
+            state__in=(ValueState.SUBMITTED, *SIGNED_OFF_STATES),
+            period__ends_on__lte=cycle.period.ends_on,
+            indicator__lifecycle__in=COLLECTED,
+        )
+        .select_related("indicator", "indicator__owner", "period", "entered_by")
+        .order_by("indicator__owner__name", "indicator__code", "period__starts_on")
+    )
+    since = {value.pk: value.entered_at for value in values}
+    for value_id, changed_at, before, after in ValueRevision.objects.filter(
+        value_id__in=since
+    ).values_list("value_id", "changed_at", "before", "after"):  # oldest first
+        became = (after or {}).get("data_quality") == DataQuality.PROVISIONAL and (
+            before or {}
+        ).get("data_quality") != DataQuality.PROVISIONAL
+        if became:
+            since[value_id] = changed_at
+    return [
+        ProvisionalFigure(
+            value=value,
+            since=since[value.pk],
+            days_waiting=(today - timezone.localtime(since[value.pk]).date()).days,
+        )
+        for value in values
+    ]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from returns.chasing import (
     cycle_progress,
     cycle_timeliness_for,
     cycles_overview,
+    provisional_figures,
     send_reminders,
 )
 from returns.cycle_forms import NewCycleForm, ReopenForm
@@ -120,6 +121,7 @@ def _render_cycle(request, cycle, *, reopen_form=None, status=200):
             "facts": _facts(cycle),
             "progress": cycle_progress(cycle, today=today),
             "timeliness": cycle_timeliness_for(cycle),
+            "provisional": provisional_figures(cycle, today=today),
             "reminders": cycle.reminders.select_related("recipient", "rule"),
             "events": cycle.events.select_related("by"),
             "reopen_form": reopen_form or ReopenForm(period=cycle.period),

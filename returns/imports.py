@@ -810,11 +810,21 @@ def _cycle(indicator, cells, number: int, context: _Context, add) -> ReportingCy
                 column=parsed.columns["indicator_code"],
                 code=indicator.code,
                 period=period.label,
-                lifecycle=indicator.get_lifecycle_display().lower(),
+                lifecycle=_why_not_due(indicator, period),
             ),
         )
         return None
     return cycle
+
+
+def _why_not_due(indicator: Indicator, period: Period) -> str:
+    """What the indicator is, for a row it is not collected in: "proposed", "retired after
+    Q1 2026/27", "reported from Q3 2026/27"."""
+    if indicator.last_period_id and indicator.last_period.ends_on < period.ends_on:
+        return f"retired after {indicator.last_period.label}"
+    if indicator.first_period_id and indicator.first_period.starts_on > period.starts_on:
+        return f"reported from {indicator.first_period.label}"
+    return indicator.get_lifecycle_display().lower()
 
 
 def _is_code_of(kind: str, text: str) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from indicators.definitions import reported_for
 from indicators.models import (
     SIGNED_OFF_STATES,
     CycleState,
@@ -67,12 +68,18 @@ class ReturnRow:
 
 
 def due_indicators(cycle: ReportingCycle, units: set[int] | None = None):
-    """Indicators collected in a cycle's period, from all services or from `units`."""
+    """Indicators collected in a cycle's period, from all services or from `units`: those
+    collected now and reported for the period (not before their first period), and retired
+    ones up to their last period."""
     frequency = FREQUENCY_OF_KIND.get(PeriodKind(cycle.period.kind))
-    indicators = Indicator.objects.filter(frequency=frequency, lifecycle__in=COLLECTED)
+    indicators = Indicator.objects.filter(reported_for(cycle.period), frequency=frequency).exclude(
+        lifecycle=Lifecycle.PROPOSED
+    )
     if units is not None:
         indicators = indicators.filter(owner_id__in=units)
-    return indicators.select_related("owner").order_by("owner__name", "code")
+    return indicators.select_related("owner", "first_period", "last_period").order_by(
+        "owner__name", "code"
+    )
 
 
 def return_state(counts: dict[str, int], total: int) -> str:

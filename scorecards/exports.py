@@ -16,6 +16,7 @@ HEADERS = [
     "Indicator",
     "Period",
     "Value",
+    "Data quality",
     "Target",
     "Status",
     "Direction of travel",
@@ -39,6 +40,7 @@ def rows(scorecard: Scorecard) -> list[list[str]]:
                     r.definition.title,
                     r.period.label if r.period else scorecard.period.label,
                     r.figure_shown,
+                    r.data_quality.label if r.figure_shown else "",
                     r.target_shown,
                     r.rag.label,
                     r.direction.label,
@@ -111,7 +113,9 @@ def as_xlsx(scorecard: Scorecard, *, title: str) -> bytes:
         sheet.append(_safe_row(row))
     sheet.freeze_panes = "A5"
     for column, width in zip(
-        "ABCDEFGHIJKLMN", (28, 10, 48, 16, 12, 12, 11, 16, 16, 14, 14, 30, 26, 60), strict=True
+        "ABCDEFGHIJKLMNO",
+        (28, 10, 48, 16, 12, 12, 12, 11, 16, 16, 14, 14, 30, 26, 60),
+        strict=True,
     ):
         sheet.column_dimensions[column].width = width
     data = io.BytesIO()

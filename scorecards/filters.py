@@ -1,17 +1,16 @@
 """Filters every scorecard offers: by status, direction, SPC reading, set, directorate and
-committee. Sets, directorates and committees narrow the indicators read from the database;
-the readings narrow what is shown."""
+committee. Sets, directorates and committees narrow the indicators by where they stood in the
+period (the version in force then); the readings narrow what is shown."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Q, QuerySet
 
 from indicators.models import IndicatorSet
 from organisation.models import OrgUnit, OrgUnitKind
-from scorecards.readings import Reading
+from scorecards.readings import Reading, Standing
 from status.direction import Direction
 from status.rag import Rag
 from status.spc import Variation
@@ -40,17 +39,15 @@ class Filters:
             )
         )
 
-    def narrow(self, indicators: QuerySet) -> QuerySet:
-        if self.sets:
-            indicators = indicators.filter(sets__code__in=self.sets).distinct()
-        if self.directorate is not None:
-            d = self.directorate
-            indicators = indicators.filter(
-                Q(owner=d) | Q(owner__parent=d) | Q(owner__parent__parent=d)
-            )
-        if self.committee is not None:
-            indicators = indicators.filter(committees=self.committee)
-        return indicators
+    def narrow(self, standings: list[Standing], sets: dict[str, int]) -> list[Standing]:
+        """The indicators in the chosen sets, directorate and committee, as they stood."""
+        return [
+            s
+            for s in standings
+            if (not self.sets or any(in_set(s, sets, code) for code in self.sets))
+            and (self.directorate is None or owned_within(s.owner, self.directorate))
+            and (self.committee is None or self.committee.pk in s.committee_ids)
+        ]
 
     def keep(self, reading: Reading) -> bool:
         return (
@@ -58,6 +55,19 @@ class Filters:
             and (not self.directions or reading.direction.value in self.directions)
             and (not self.variations or reading.spc.variation.value in self.variations)
         )
+
+
+def in_set(standing: Standing, sets: dict[str, int], code: str) -> bool:
+    """Whether the indicator was in the set `code` (`sets`: each set's id by its code)."""
+    return code in sets and sets[code] in standing.set_ids
+
+
+def owned_within(owner: OrgUnit, unit: OrgUnit) -> bool:
+    """Whether `owner` is `unit`, or one of its services or their teams (select the owner
+    with its parent)."""
+    if unit.pk in (owner.pk, owner.parent_id):
+        return True
+    return owner.parent is not None and owner.parent.parent_id == unit.pk
 
 
 class FilterForm(forms.Form):

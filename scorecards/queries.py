@@ -4,21 +4,32 @@ queries whatever the number of indicators.
 Every scorecard is sections of readings with their roll-ups: the organisation by ambition,
 an ambition by outcome, a directorate by strategic indicators then each service, a committee
 by ambition. Filters narrow the indicators and the readings shown.
+
+A scorecard for a period shows the indicators in force then (retired ones too, up to their
+last period; none before its first), placed as they stood: by the owner, sets, committees and
+outcomes of the version in force for the period, not today's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from indicators.models import Baseline, Indicator, Lifecycle, Period
+from indicators.definitions import first_reported_on
+from indicators.models import Baseline, Frequency, Indicator, IndicatorSet, Period
 from organisation.models import Council, OrgUnit, OrgUnitKind
-from scorecards.filters import Filters
-from scorecards.readings import Reading, indicator_history, read_indicators
-from status.periods import PeriodKind
+from scorecards.filters import Filters, in_set, owned_within
+from scorecards.readings import (
+    Reading,
+    Standing,
+    in_force,
+    indicator_history,
+    read_indicators,
+)
+from status.periods import PeriodKind, period_containing
 from status.rollup import RollUp, roll_up
 from strategy.models import Ambition, Committee, Outcome
 
@@ -42,6 +53,8 @@ class Scorecard:
     sections: list[Section]
     roll_up: RollUp
     indicator_count: int  # before the status/direction/SPC filters
+    # Where each indicator shown stood in the period (its owner, sets, outcomes then).
+    standings: dict[int, Standing] = field(default_factory=dict)
 
 
 def scorecard_quarters(*, today: date) -> list[Period]:
@@ -59,21 +72,27 @@ def latest_complete_quarter(*, today: date) -> Period | None:
     )
 
 
-def live_indicators() -> QuerySet:
-    """Indicators still in use, with what the scorecards need to place them."""
-    return (
-        Indicator.objects.exclude(lifecycle=Lifecycle.RETIRED)
-        .select_related("owner", "owner__parent")
-        .prefetch_related(
-            Prefetch("outcomes", queryset=Outcome.objects.only("id", "ambition_id", "title")),
-            "sets",
-        )
-        .order_by("code")
-    )
+def every_indicator() -> QuerySet:
+    """Every indicator, retired ones too (each is shown for the periods it was reported for),
+    with what deciding that needs. Where it is placed comes from its versions (`in_force`)."""
+    return Indicator.objects.select_related(
+        "owner", "owner__parent", "first_period", "last_period"
+    ).order_by("code")
 
 
-def strategic_indicators() -> list[Indicator]:
-    return list(live_indicators().filter(sets__code=STRATEGIC_SET))
+# A scorecard's choice of indicators: given where one stood and the sets' ids by code.
+Scope = Callable[[Standing, dict[str, int]], bool]
+
+
+def _strategic(standing: Standing, sets: dict[str, int]) -> bool:
+    return in_set(standing, sets, STRATEGIC_SET)
+
+
+def strategic_indicators(*, period: Period) -> list[Indicator]:
+    """The indicators in force in `period` that were in the strategic set then."""
+    sets = dict(IndicatorSet.objects.values_list("code", "pk"))
+    found = in_force(every_indicator(), period)
+    return [s.indicator for s in found.standings.values() if _strategic(s, sets)]
 
 
 def _roll_up(readings: Iterable[Reading]) -> RollUp:
@@ -82,24 +101,32 @@ def _roll_up(readings: Iterable[Reading]) -> RollUp:
 
 
 def _build(
-    indicators: QuerySet,
+    scope: Scope,
     period: Period,
     *,
     today: date,
     council: Council,
     filters: Filters,
-    sections: Callable[[list[Indicator], dict[int, Reading]], list[Section]],
+    sections: Callable[[list[Standing], dict[int, Reading], dict[str, int]], list[Section]],
 ) -> Scorecard:
-    chosen = list(filters.narrow(indicators))
-    readings = read_indicators(chosen, period, today=today, council=council)
+    """The indicators in force in `period` that `scope` and the filters choose, where they
+    stood then, read and put in sections: two queries (the sets, every indicator) and those of
+    `in_force` and `read_indicators`, which share the periods and versions."""
+    sets = dict(IndicatorSet.objects.values_list("code", "pk"))
+    found = in_force(every_indicator(), period)
+    chosen = filters.narrow([s for s in found.standings.values() if scope(s, sets)], sets)
+    readings = read_indicators(
+        [s.indicator for s in chosen], period, today=today, council=council, in_force=found
+    )
     shown = {pk: r for pk, r in readings.items() if filters.keep(r)}
-    built = [s for s in sections(chosen, shown) if s.readings]
+    built = [s for s in sections(chosen, shown, sets) if s.readings]
     return Scorecard(
         council=council,
         period=period,
         sections=built,
         roll_up=_roll_up(shown.values()),
         indicator_count=len(chosen),
+        standings={s.indicator.pk: s for s in chosen if s.indicator.pk in shown},
     )
 
 
@@ -107,20 +134,27 @@ def _section(title, anchor, readings, url_name="", url_arg="") -> Section:
     return Section(title, anchor, readings, _roll_up(readings), url_name, url_arg)
 
 
-def _by_ambition(ambitions: list[Ambition]):
-    def sections(indicators, readings):
+def _by_ambition():
+    """Sections by ambition, each indicator under the ambitions of the outcomes it evidenced
+    in the period (one query, for the outcomes and their ambitions)."""
+    outcomes = list(
+        Outcome.objects.select_related("ambition").order_by("ambition__order", "ambition__title")
+    )
+    ambition_of = {o.pk: o.ambition_id for o in outcomes}
+    ambitions = list({o.ambition_id: o.ambition for o in outcomes}.values())
+
+    def sections(standings, readings, sets):
         grouped: dict[int, list[Reading]] = {a.pk: [] for a in ambitions}
-        for indicator in indicators:
-            if indicator.pk not in readings:
+        unlinked = []
+        for standing in standings:
+            pk = standing.indicator.pk
+            if pk not in readings:
                 continue
-            for ambition_id in sorted({o.ambition_id for o in indicator.outcomes.all()}):
-                if ambition_id in grouped:
-                    grouped[ambition_id].append(readings[indicator.pk])
-        unlinked = [
-            readings[i.pk]
-            for i in indicators
-            if i.pk in readings and not any(o.ambition_id in grouped for o in i.outcomes.all())
-        ]
+            linked = sorted({ambition_of[o] for o in standing.outcome_ids if o in ambition_of})
+            for ambition_id in linked:
+                grouped[ambition_id].append(readings[pk])
+            if not linked:
+                unlinked.append(readings[pk])
         return [
             *(
                 _section(
@@ -138,14 +172,13 @@ def organisation_scorecard(
     *, period: Period, today: date, council: Council, filters: Filters | None = None
 ) -> Scorecard:
     """The organisation-wide balanced scorecard: strategic indicators by ambition."""
-    ambitions = list(Ambition.objects.order_by("order", "title"))
     return _build(
-        live_indicators().filter(sets__code=STRATEGIC_SET),
+        _strategic,
         period,
         today=today,
         council=council,
         filters=filters or Filters(),
-        sections=_by_ambition(ambitions),
+        sections=_by_ambition(),
     )
 
 
@@ -159,16 +192,17 @@ def ambition_scorecard(
 ) -> Scorecard:
     """One ambition's indicators (every set), by outcome."""
     outcomes = list(ambition.outcomes.order_by("order", "title"))
+    ids = {o.pk for o in outcomes}
 
-    def sections(indicators, readings):
+    def sections(standings, readings, sets):
         return [
             _section(
                 o.title,
                 f"outcome-{o.code}",
                 [
-                    readings[i.pk]
-                    for i in indicators
-                    if i.pk in readings and any(x.pk == o.pk for x in i.outcomes.all())
+                    readings[s.indicator.pk]
+                    for s in standings
+                    if s.indicator.pk in readings and o.pk in s.outcome_ids
                 ],
                 "scorecards:outcome",
                 o.code,
@@ -177,7 +211,7 @@ def ambition_scorecard(
         ]
 
     return _build(
-        live_indicators().filter(outcomes__ambition=ambition).distinct(),
+        lambda standing, sets: bool(standing.outcome_ids & ids),
         period,
         today=today,
         council=council,
@@ -196,17 +230,17 @@ def outcome_scorecard(
 ) -> Scorecard:
     """One outcome's indicators."""
 
-    def sections(indicators, readings):
+    def sections(standings, readings, sets):
         return [
             _section(
                 outcome.title,
                 f"outcome-{outcome.code}",
-                [readings[i.pk] for i in indicators if i.pk in readings],
+                [readings[s.indicator.pk] for s in standings if s.indicator.pk in readings],
             )
         ]
 
     return _build(
-        live_indicators().filter(outcomes=outcome),
+        lambda standing, sets: outcome.pk in standing.outcome_ids,
         period,
         today=today,
         council=council,
@@ -228,45 +262,33 @@ def directorate_scorecard(
         OrgUnit.objects.filter(parent=directorate, kind=OrgUnitKind.SERVICE).order_by("name")
     )
 
-    def service_of(indicator: Indicator) -> int | None:
-        owner = indicator.owner
+    def service_of(standing: Standing) -> int | None:
+        owner = standing.owner
         if owner.kind == OrgUnitKind.TEAM:
             return owner.parent_id
         return owner.pk if owner.kind == OrgUnitKind.SERVICE else None
 
-    def sections(indicators, readings):
-        strategic = [
-            readings[i.pk]
-            for i in indicators
-            if i.pk in readings and any(s.code == STRATEGIC_SET for s in i.sets.all())
-        ]
-        operational = [
-            i
-            for i in indicators
-            if i.pk in readings and not any(s.code == STRATEGIC_SET for s in i.sets.all())
-        ]
+    def sections(standings, readings, sets):
+        shown = [s for s in standings if s.indicator.pk in readings]
+        strategic = [readings[s.indicator.pk] for s in shown if _strategic(s, sets)]
+        operational = [s for s in shown if not _strategic(s, sets)]
         built = [_section("Strategic indicators", "strategic", strategic)]
         for service in services:
             built.append(
                 _section(
                     service.name,
                     f"service-{service.code}",
-                    [readings[i.pk] for i in operational if service_of(i) == service.pk],
+                    [readings[s.indicator.pk] for s in operational if service_of(s) == service.pk],
                     "scorecards:service",
                     service.code,
                 )
             )
-        own = [readings[i.pk] for i in operational if service_of(i) is None]
+        own = [readings[s.indicator.pk] for s in operational if service_of(s) is None]
         built.append(_section(f"{directorate.name} directorate", "directorate-own", own))
         return built
 
-    d = directorate
     return _build(
-        live_indicators().filter(
-            owner__in=OrgUnit.objects.filter(pk=d.pk)
-            | OrgUnit.objects.filter(parent=d)
-            | OrgUnit.objects.filter(parent__parent=d)
-        ),
+        lambda standing, sets: owned_within(standing.owner, directorate),
         period,
         today=today,
         council=council,
@@ -285,27 +307,27 @@ def service_scorecard(
 ) -> Scorecard:
     """A service's indicators (its teams' too), strategic first."""
 
-    def sections(indicators, readings):
-        def is_strategic(i):
-            return any(s.code == STRATEGIC_SET for s in i.sets.all())
-
+    def sections(standings, readings, sets):
+        shown = [s for s in standings if s.indicator.pk in readings]
         return [
             _section(
                 "Strategic indicators",
                 "strategic",
-                [readings[i.pk] for i in indicators if i.pk in readings and is_strategic(i)],
+                [readings[s.indicator.pk] for s in shown if _strategic(s, sets)],
             ),
             _section(
                 "Operational indicators",
                 "operational",
-                [readings[i.pk] for i in indicators if i.pk in readings and not is_strategic(i)],
+                [readings[s.indicator.pk] for s in shown if not _strategic(s, sets)],
             ),
         ]
 
+    def within(standing: Standing, sets) -> bool:
+        owner = standing.owner
+        return owner.pk == service.pk or owner.parent_id == service.pk
+
     return _build(
-        live_indicators().filter(
-            owner__in=OrgUnit.objects.filter(pk=service.pk) | OrgUnit.objects.filter(parent=service)
-        ),
+        within,
         period,
         today=today,
         council=council,
@@ -314,14 +336,16 @@ def service_scorecard(
     )
 
 
-def committee_indicators(committee: Committee) -> QuerySet:
-    """Exactly the indicators in a committee's remit: those it receives, and every strategic
-    indicator when it receives the whole balanced scorecard."""
-    if committee.receives_full_scorecard:
-        return live_indicators().filter(sets__code=STRATEGIC_SET) | live_indicators().filter(
-            committees=committee
-        )
-    return live_indicators().filter(committees=committee)
+def in_remit(committee: Committee) -> Scope:
+    """Exactly the indicators in a committee's remit: those it received in the period, and
+    every strategic indicator of the period when it receives the whole balanced scorecard."""
+
+    def chosen(standing: Standing, sets: dict[str, int]) -> bool:
+        if committee.pk in standing.committee_ids:
+            return True
+        return committee.receives_full_scorecard and _strategic(standing, sets)
+
+    return chosen
 
 
 def committee_period(committee: Committee, *, today: date):
@@ -351,14 +375,13 @@ def committee_scorecard(
     council: Council,
     filters: Filters | None = None,
 ) -> Scorecard:
-    ambitions = list(Ambition.objects.order_by("order", "title"))
     return _build(
-        committee_indicators(committee).distinct(),
+        in_remit(committee),
         period,
         today=today,
         council=council,
         filters=filters or Filters(),
-        sections=_by_ambition(ambitions),
+        sections=_by_ambition(),
     )
 
 
@@ -366,23 +389,37 @@ def committee_scorecard(
 class IndicatorDetail:
     indicator: Indicator
     reading: Reading  # for the chosen quarter, with its SPC chart
-    history: list[Reading]  # every period, latest first
+    history: list[Reading]  # every period it was reported for, latest first
     versions: list
     baseline: Baseline | None
     outcomes: list[Outcome]
     committees: list[Committee]
+    is_reported: bool = True  # in force in the chosen quarter (else `reading` is not shown)
+    reported_from: str = ""  # the label of its first period
+    reported_to: str = ""  # a retired indicator's last period ("" while it is reported)
 
 
 def indicator_detail(
     indicator: Indicator, *, period: Period, today: date, council: Council
 ) -> IndicatorDetail:
-    """Everything the indicator page shows, in a fixed number of queries."""
-    reading = read_indicators([indicator], period, today=today, council=council)[indicator.pk]
+    """Everything the indicator page shows, in a fixed number of queries. Select its
+    `first_period` and `last_period` with it."""
+    found = in_force([indicator], period)
+    kind = Frequency(indicator.frequency).period_kind
+    first = indicator.first_period or period_containing(
+        kind, first_reported_on(indicator, found.versions[indicator.pk])
+    )
+    readings = read_indicators([indicator], period, today=today, council=council, in_force=found)
     return IndicatorDetail(
         indicator=indicator,
-        reading=reading,
-        history=indicator_history(indicator, period, today=today, council=council),
-        versions=list(indicator.versions.select_related("recorded_by").order_by("-number")),
+        reading=readings[indicator.pk],
+        history=indicator_history(indicator, period, today=today, council=council, in_force=found),
+        is_reported=indicator.pk in found.standings,
+        reported_from=first.label,
+        reported_to=indicator.last_period.label if indicator.last_period else "",
+        versions=list(
+            indicator.versions.select_related("recorded_by", "owner").order_by("-number")
+        ),
         baseline=Baseline.objects.filter(indicator=indicator).select_related("period").first(),
         outcomes=list(indicator.outcomes.select_related("ambition")),
         committees=list(indicator.committees.all()),

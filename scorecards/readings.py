@@ -8,13 +8,13 @@ Drafts and figures awaiting sign-off never reach a reading.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
 
-from indicators.definitions import definition_in_force
+from indicators.definitions import definition_in_force, is_reported
 from indicators.models import (
     SIGNED_OFF_STATES,
     Frequency,
@@ -22,17 +22,19 @@ from indicators.models import (
     IndicatorVersion,
     Period,
     ReportingCycle,
+    SpcRecalculation,
     Target,
     Value,
 )
 from indicators.periods import span_of
-from organisation.models import Council
+from organisation.models import Council, OrgUnit
 from status import periods as period_rules
 from status.direction import Comparison, Direction, comparison_for, direction_of_travel
 from status.numbers import format_value
 from status.periods import Aggregation, PeriodKind
+from status.quality import Quality, figure_quality
 from status.rag import Polarity, Rag, RagRule, Tolerance, value_status
-from status.spc import SpcReading, spc_reading
+from status.spc import SpcReading, spc_reading, target_for_assurance
 
 # How fine each kind of period is, to tell whether an indicator's own periods sit inside a span.
 FINENESS = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.financial_year: 12}
@@ -59,6 +61,15 @@ class Reading:
     spc: SpcReading
     value: Value | None  # the signed-off value carrying the commentary
     series: tuple[tuple[Period, Decimal], ...]
+    # What the latest point's limits were compared with: the target of its own period at the
+    # indicator's frequency (STATUS-RULES, "The target for assurance").
+    spc_target: Decimal | None
+    spc_lower: Decimal | None
+    spc_upper: Decimal | None
+    # Where the SPC series was cut into phases: (position in the series, recalculation).
+    spc_cuts: tuple[tuple[int, SpcRecalculation], ...]
+    spc_baseline: tuple[int, int] | None  # the baseline's first and last position in the series
+    data_quality: Quality = Quality.final  # of the figure, from the periods it is made of
 
 
 class _Calendar:
@@ -66,6 +77,7 @@ class _Calendar:
 
     def __init__(self, periods: list[Period]):
         self.by_code = {(p.kind, p.code): p for p in periods}
+        self.by_pk = {p.pk: p for p in periods}
         self.by_kind: dict[str, list[Period]] = defaultdict(list)
         for p in sorted(periods, key=lambda p: p.starts_on):
             self.by_kind[p.kind].append(p)
@@ -78,6 +90,23 @@ class _Calendar:
             return [p for p in own if p.starts_on >= span.starts_on and p.ends_on <= span.ends_on]
         ended = [p for p in own if p.ends_on <= span.ends_on]
         return ended[-1:]
+
+    def reported_periods(self, indicator: Indicator, span: Period, versions) -> list[Period]:
+        """The indicator's own periods making up `span` that lie within its first and last
+        periods; all of them when none does (a caller reading it outside its range)."""
+        natives = self.native_periods(indicator.frequency, span)
+        return [p for p in natives if is_reported(indicator, p, versions)] or natives
+
+    def holding(self, period: Period) -> list[Period]:
+        """The longer periods holding `period`, shortest first: its quarter, then its year."""
+        longer = []
+        if period.kind == PeriodKind.month:
+            quarter = period_rules.period_containing(PeriodKind.quarter, period.starts_on)
+            if (PeriodKind.quarter, quarter.code) in self.by_code:
+                longer.append(self.by_code[PeriodKind.quarter, quarter.code])
+        if period.financial_year_id in self.by_pk:
+            longer.append(self.by_pk[period.financial_year_id])
+        return longer
 
     def shifted(self, span: Period, comparison: Comparison) -> Period | None:
         rules_span = span_of(span)
@@ -106,13 +135,17 @@ def read_indicators(
     today: date,
     council: Council,
     proposed: dict[int, Decimal | None] | None = None,
+    in_force: InForce | None = None,
 ) -> dict[int, Reading]:
-    """Readings for `indicators` for the scorecard period `span` (six queries).
+    """Readings for `indicators` for the scorecard period `span` (six queries; four when
+    `in_force` brings the calendar and versions already loaded for the same span).
 
     `proposed` maps indicator ids to figures an officer is entering for `span` itself: the
     readings then say what status those figures would get once signed off.
     """
-    context, versions = _load(indicators, span, today=today, council=council, proposed=proposed)
+    context, versions = _load(
+        indicators, span, today=today, council=council, proposed=proposed, loaded=in_force
+    )
     return {
         indicator.pk: context.read(indicator, span, versions[indicator.pk])
         for indicator in indicators
@@ -120,17 +153,111 @@ def read_indicators(
 
 
 def indicator_history(
-    indicator: Indicator, span: Period, *, today: date, council: Council
+    indicator: Indicator,
+    span: Period,
+    *,
+    today: date,
+    council: Council,
+    in_force: InForce | None = None,
 ) -> list[Reading]:
-    """A reading for every one of the indicator's own periods up to `span`, latest first:
-    each judged as it was for its own period (its target, its definition, its deadline)."""
-    context, versions = _load([indicator], span, today=today, council=council, whole=True)
+    """A reading for every one of the indicator's own periods up to `span` that it was
+    reported for (none before its first period, none after a retired one's last), latest
+    first: each judged as it was for its own period (its target, definition and deadline)."""
+    context, versions = _load(
+        [indicator],
+        span,
+        today=today,
+        council=council,
+        whole=True,
+        loaded=in_force,
+        with_spc=False,
+    )
     kind = Frequency(indicator.frequency).period_kind
-    periods = [p for p in context.calendar.by_kind.get(kind, []) if p.ends_on <= span.ends_on]
+    periods = [
+        p
+        for p in context.calendar.by_kind.get(kind, [])
+        if p.ends_on <= span.ends_on and is_reported(indicator, p, versions[indicator.pk])
+    ]
     return [
         context.read(indicator, period, versions[indicator.pk], with_spc=False)
         for period in reversed(periods)
     ]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an indicator stood in a span: the version in force for it, and that version's
+    owner, sets, committees and outcomes (with no version kept, which the domain never
+    leaves: its owner today, and no set, committee or outcome)."""
+
+    indicator: Indicator
+    version: IndicatorVersion | None
+
+    @property
+    def owner(self) -> OrgUnit:
+        if self.version is not None and self.version.owner_id is not None:
+            return self.version.owner
+        return self.indicator.owner
+
+    @property
+    def set_ids(self) -> frozenset[int]:
+        return frozenset(self.version.set_ids if self.version else ())
+
+    @property
+    def committee_ids(self) -> frozenset[int]:
+        return frozenset(self.version.committee_ids if self.version else ())
+
+    @property
+    def outcome_ids(self) -> frozenset[int]:
+        return frozenset(self.version.outcome_ids if self.version else ())
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The indicators in force in a span, each with where it stood; and the calendar and
+    versions loaded to decide it, which `read_indicators` reuses for the same span."""
+
+    span: Period
+    calendar: _Calendar
+    versions: dict[int, list[IndicatorVersion]]
+    standings: dict[int, Standing]  # by indicator id, in the order the indicators were given
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [standing.indicator for standing in self.standings.values()]
+
+
+def in_force(indicators, span: Period) -> InForce:
+    """The indicators in force in `span`, each with the version in force for it (two queries).
+
+    An indicator is in force when any of its own periods making up the span lies within its
+    first and last periods. Its version is the one in force at the start of the latest of
+    those periods: the same one its reading is judged by.
+    """
+    indicators = list(indicators)
+    calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
+    versions = _versions([i.pk for i in indicators], places=True)
+    standings = {}
+    for indicator in indicators:
+        own = versions[indicator.pk]
+        natives = calendar.native_periods(indicator.frequency, span)
+        reported = [p for p in natives if is_reported(indicator, p, own)]
+        if reported:
+            version = definition_in_force(indicator, reported[-1].starts_on, own) if own else None
+            standings[indicator.pk] = Standing(indicator, version)
+    return InForce(span, calendar, versions, standings)
+
+
+def _versions(ids, *, places=False) -> dict[int, list[IndicatorVersion]]:
+    """Every kept version of the indicators; with `places`, each with its owner and the
+    owner's parent (to place it in a directorate)."""
+    found = IndicatorVersion.objects.filter(indicator_id__in=ids)
+    if places:
+        found = found.select_related("owner", "owner__parent")
+    versions = defaultdict(list)
+    for version in found:
+        versions[version.indicator_id].append(version)
+    return versions
 
 
 def figure_period_label(reading: Reading, span: Period | None) -> str:
@@ -147,19 +274,27 @@ def figure_period_label(reading: Reading, span: Period | None) -> str:
     return span.label
 
 
-def _load(indicators, span, *, today, council, proposed=None, whole=False):
+def _load(
+    indicators, span, *, today, council, proposed=None, whole=False, loaded=None, with_spc=True
+):
     """Everything the readings need, in six queries. `whole` keeps every period's values and
     targets as objects (for one indicator's history), not just the span's."""
     ids = [i.pk for i in indicators]
-    calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
+    if loaded is not None:  # an InForce for the same span: its calendar and versions
+        calendar = loaded.calendar
+    else:
+        calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
     signed_off = Value.objects.filter(indicator_id__in=ids, state__in=SIGNED_OFF_STATES)
-    # Every figure for the series, as plain tuples (thousands of rows: no model instances) …
-    figures: dict[tuple[int, int], Decimal] = {
-        (indicator_id, period_id): figure
-        for indicator_id, period_id, figure in signed_off.filter(
-            period__ends_on__lte=span.ends_on, figure__isnull=False
-        ).values_list("indicator_id", "period_id", "figure")
-    }
+    # Every figure for the series, as plain tuples (thousands of rows: no model instances),
+    # with the data quality of those that are not final …
+    figures: dict[tuple[int, int], Decimal] = {}
+    qualities: dict[tuple[int, int], str] = {}
+    for indicator_id, period_id, figure, quality in signed_off.filter(
+        period__ends_on__lte=span.ends_on, figure__isnull=False
+    ).values_list("indicator_id", "period_id", "figure", "data_quality"):
+        figures[indicator_id, period_id] = figure
+        if quality != Quality.final:
+            qualities[indicator_id, period_id] = quality
     # … and whole values (with their commentary) only for the periods inside the span.
     in_span = Q(period__starts_on__gte=span.starts_on, period__ends_on__lte=span.ends_on)
     if whole:
@@ -176,6 +311,7 @@ def _load(indicators, span, *, today, council, proposed=None, whole=False):
     }
     for indicator_id, figure in (proposed or {}).items():
         figures.pop((indicator_id, span.pk), None)
+        qualities.pop((indicator_id, span.pk), None)
         if figure is not None:
             figures[indicator_id, span.pk] = figure
     # Targets for the span's own periods, and for the financial years around it (annual
@@ -185,9 +321,20 @@ def _load(indicators, span, *, today, council, proposed=None, whole=False):
         period__starts_on__lte=span.ends_on,
         period__ends_on__gte=span.ends_on,
     )
+    # … and for the latest point of each series and the periods holding it, which assurance
+    # compares with when the span's own figure is not in.
+    latest_points = _latest_points(figures, calendar)
+    assurance_periods = {
+        holder.pk
+        for period in latest_points.values()
+        for holder in (period, *calendar.holding(period))
+    }
     targets = {
         (t.indicator_id, t.period_id): t
-        for t in Target.objects.filter(in_span | last_year | year_around, indicator_id__in=ids)
+        for t in Target.objects.filter(
+            in_span | last_year | year_around | Q(period_id__in=assurance_periods),
+            indicator_id__in=ids,
+        )
         .order_by()
         .defer("rationale")
     }
@@ -196,10 +343,35 @@ def _load(indicators, span, *, today, council, proposed=None, whole=False):
             "period_id", "data_entry_deadline"
         )
     )
-    versions = defaultdict(list)
-    for version in IndicatorVersion.objects.filter(indicator_id__in=ids):
-        versions[version.indicator_id].append(version)
-    return _Context(calendar, figures, values, targets, deadlines, today, council), versions
+    versions = loaded.versions if loaded is not None else _versions(ids)
+    recalculations = defaultdict(list)
+    current = SpcRecalculation.objects.filter(indicator_id__in=ids, removed_at__isnull=True)
+    for recalculation in current.order_by("period__starts_on") if with_spc else ():
+        period = calendar.by_pk.get(recalculation.period_id)
+        if period is not None:  # else it starts after the span: nothing to cut yet
+            recalculation.period = period
+            recalculations[recalculation.indicator_id].append(recalculation)
+    context = _Context(
+        calendar, figures, values, targets, deadlines, today, council, recalculations
+    )
+    context.qualities = qualities
+    return context, versions
+
+
+def _latest_points(figures: dict, calendar: _Calendar) -> dict[int, Period]:
+    """Each indicator's latest period with a figure."""
+    latest: dict[int, Period] = {}
+    for indicator_id, period_id in figures:
+        period = calendar.by_pk.get(period_id)
+        if period is None:
+            continue
+        best = latest.get(indicator_id)
+        if best is None or (period.ends_on, -period.starts_on.toordinal()) > (
+            best.ends_on,
+            -best.starts_on.toordinal(),
+        ):
+            latest[indicator_id] = period
+    return latest
 
 
 @dataclass
@@ -211,6 +383,8 @@ class _Context:
     deadlines: dict
     today: date
     council: Council
+    recalculations: dict  # indicator id → its current SPC recalculation points, in order
+    qualities: dict = field(default_factory=dict)  # (indicator, period) → quality, if not final
 
     def figure_for(self, indicator: Indicator, aggregation, natives: list[Period]):
         if not natives or (indicator.pk, natives[-1].pk) not in self.figures:
@@ -239,7 +413,7 @@ class _Context:
         return None, None
 
     def read(self, indicator: Indicator, span: Period, versions, with_spc=True) -> Reading:
-        natives = self.calendar.native_periods(indicator.frequency, span)
+        natives = self.calendar.reported_periods(indicator, span, versions)
         definition = (
             definition_in_force(indicator, natives[-1].starts_on, versions)
             if natives and versions
@@ -311,13 +485,21 @@ class _Context:
             upper=upper,
         )
         series = self.series(indicator, aggregation, natives) if with_spc else []
+        cuts = self.cuts(indicator, series)
+        spc_target_row, longer_only = self.assurance_target(indicator, aggregation, series)
+        spc_target = spc_target_row.value if spc_target_row else None
+        spc_lower = spc_target_row.lower if spc_target_row else None
+        spc_upper = spc_target_row.upper if spc_target_row else None
+        baseline = self.baseline(indicator, series, cuts)
         spc = spc_reading(
             [figure for _, figure in series],
             polarity,
-            target=target,
-            lower=lower,
-            upper=upper,
-            baseline=self.baseline(indicator, series),
+            target=spc_target,
+            lower=spc_lower,
+            upper=spc_upper,
+            baseline=baseline,
+            cuts=[position for position, _ in cuts],
+            longer_period_only=longer_only,
         )
         return Reading(
             indicator=indicator,
@@ -343,7 +525,24 @@ class _Context:
             spc=spc,
             value=self.values.get((indicator.pk, natives[-1].pk)) if natives else None,
             series=tuple(series),
+            spc_target=spc_target,
+            spc_lower=spc_lower,
+            spc_upper=spc_upper,
+            spc_cuts=tuple(cuts),
+            spc_baseline=baseline,
+            data_quality=self.quality_for(indicator, aggregation, natives),
         )
+
+    def quality_for(self, indicator: Indicator, aggregation, natives: list[Period]) -> Quality:
+        """The quality of the figure `figure_for` makes from the same periods (docs/status-rules.md,
+        "Data quality"): a quarter summed from months is provisional if any month is."""
+        if self.figure_for(indicator, aggregation, natives) is None:
+            return Quality.final
+        in_order = [
+            self.qualities.get(key, Quality.final) if key in self.figures else None
+            for key in ((indicator.pk, p.pk) for p in natives)
+        ]
+        return figure_quality(in_order, aggregation)
 
     def series(self, indicator: Indicator, aggregation, natives) -> list[tuple[Period, Decimal]]:
         """The indicator's own signed-off figures up to the span, for SPC and sparklines.
@@ -363,14 +562,58 @@ class _Context:
             if (indicator.pk, p.pk) in self.figures
         ]
 
-    def baseline(self, indicator: Indicator, series) -> tuple[int, int] | None:
-        """The indicator's SPC baseline as positions in the series (None: all points)."""
+    def baseline(self, indicator: Indicator, series, cuts=()) -> tuple[int, int] | None:
+        """The indicator's SPC baseline as positions in the series (None: all points). A
+        baseline that would cross a recalculation point is not used (STATUS-RULES: refused)."""
         positions = {p.pk: i for i, (p, _) in enumerate(series)}
         start = positions.get(indicator.spc_baseline_start_id)
         if start is None:
             return None
         end = positions.get(indicator.spc_baseline_end_id, len(series) - 1)
-        return (start, end) if end >= start else None
+        if end <= start or any(start < cut <= end for cut, _ in cuts):
+            return None
+        return start, end
+
+    def cuts(self, indicator: Indicator, series) -> list[tuple[int, SpcRecalculation]]:
+        """Each recalculation point as the position of the first point of its phase: the
+        first figure on or after its period. One at or before the first figure, or after
+        the last, cuts nothing."""
+        cuts = []
+        for recalculation in self.recalculations.get(indicator.pk, ()):
+            starts = recalculation.period.starts_on
+            position = next(
+                (i for i, (period, _) in enumerate(series) if period.starts_on >= starts), None
+            )
+            if position and (not cuts or position > cuts[-1][0]):
+                cuts.append((position, recalculation))
+        return cuts
+
+    def assurance_target(self, indicator: Indicator, aggregation, series):
+        """The target row assurance compares with: the latest point's own period's, else
+        (snapshot and average only) the quarter's or year's holding it. Also whether only a
+        longer period's target exists, which a sum or cumulative cannot use."""
+        if not series:
+            return None, False
+        point = series[-1][0]
+        own = self.targets.get((indicator.pk, point.pk))
+        longer = next(
+            (
+                self.targets[indicator.pk, holder.pk]
+                for holder in self.calendar.holding(point)
+                if (indicator.pk, holder.pk) in self.targets
+            ),
+            None,
+        )
+        chosen = target_for_assurance(_set(own), _set(longer), aggregation)
+        return chosen, chosen is None and _set(longer) is not None
+
+
+def _set(target: Target | None) -> Target | None:
+    """A target row that sets something (a value, or both ends of a range)."""
+    if target is None:
+        return None
+    has_range = target.lower is not None and target.upper is not None
+    return target if target.value is not None or has_range else None
 
 
 def _target_text(target, lower, upper, polarity, precision, unit) -> str:

@@ -12,6 +12,16 @@ urlpatterns = [
     path("committees/<slug:code>/", views.committee_page, name="committee"),
     path("indicators/<slug:code>/", views.indicator_page, name="indicator"),
     path(
+        "indicators/<slug:code>/recalculations/",
+        views.recalculation_page,
+        name="recalculations",
+    ),
+    path(
+        "indicators/<slug:code>/recalculations/<int:pk>/remove/",
+        views.remove_recalculation_page,
+        name="remove_recalculation",
+    ),
+    path(
         "directorates/<slug:code>/narrative/",
         views.narrative_page,
         {"kind": "directorate"},

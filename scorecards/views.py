@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charts.spc import spc_chart
-from indicators.models import Indicator
+from indicators import recalculation
+from indicators.models import Indicator, SpcRecalculation
 from organisation.models import OrgUnit, OrgUnitKind
 from organisation.permissions import Action, can
 from organisation.queries import current_council
 from scorecards import exports, queries
 from scorecards.filters import FilterForm
-from scorecards.narratives import narrative_for, save_narrative
+from scorecards.narratives import narrative_for, narrative_with_figures, save_narrative
 from scorecards.panels import directorate_panels, indicator_panels
+from status.spc import suggested_cut
 from strategy.models import Ambition, Committee, Outcome
 
 
@@ -61,7 +63,12 @@ def _scorecard_page(
     query.pop("format", None)
     extra = dict(extra or {})
     if "narrative_subject" in extra:
-        extra["narrative"] = narrative_for(extra.pop("narrative_subject"), period)
+        narrative = narrative_for(extra.pop("narrative_subject"), period)
+        extra["narrative"] = narrative
+        if narrative is not None:
+            extra["narrative_text"] = narrative_with_figures(
+                narrative, period=period, today=today, council=council
+            )
     if "panels_for" in extra:
         extra["panels"] = directorate_panels(extra.pop("panels_for"), period)
     return render(
@@ -241,7 +248,9 @@ def indicator_page(request, code: str):
     """One indicator: its figure and SPC chart, every period's value, its definition and
     versions, where it sits in the golden thread, and (for those allowed) sign-off history."""
     indicator = get_object_or_404(
-        Indicator.objects.select_related("owner", "owner__parent", "responsible_officer"),
+        Indicator.objects.select_related(
+            "owner", "owner__parent", "responsible_officer", "first_period", "last_period"
+        ),
         code=code,
     )
     council = current_council(request)
@@ -262,15 +271,19 @@ def indicator_page(request, code: str):
     chart = spc_chart(
         title=f"{reading.definition.title}: statistical process control chart",
         points=list(reading.series),
-        chart=reading.spc.chart,
+        phases=reading.spc.phases,
+        recalculations=tuple(r.reason for _, r in reading.spc_cuts),
+        assurance=reading.spc.assurance,
         polarity=reading.definition.polarity,
         unit=reading.definition.unit,
         precision=reading.definition.precision,
-        target=reading.target,
-        lower=reading.lower,
-        upper=reading.upper,
+        target=reading.spc_target,
+        lower=reading.spc_lower,
+        upper=reading.spc_upper,
         frequency=indicator.get_frequency_display().lower(),
     )
+    may_recalculate = can(request.user, Action.MANAGE_FRAMEWORK)
+    cut = suggested_cut(reading.spc.phases) if may_recalculate else None
     value = reading.value
     may_see_sign_off = value is not None and can(request.user, Action.VIEW_UNAPPROVED, value)
     return render(
@@ -283,7 +296,9 @@ def indicator_page(request, code: str):
             "period": period,
             "quarters": quarters,
             "breadcrumbs": [*trail, (indicator.title, None)],
-            "spc_chart": chart if reading.series else None,
+            "spc_chart": chart if reading.series and detail.is_reported else None,
+            "may_recalculate": may_recalculate,
+            "suggested_from": reading.series[cut][0] if cut is not None else None,
             "panels": indicator_panels(indicator, period),
             "sign_off_history": list(value.revisions.select_related("changed_by"))
             if may_see_sign_off
@@ -349,5 +364,105 @@ def narrative_page(request, code: str, kind: str):
         request,
         "scorecards/narrative_form.html",
         {"form": form, "name": name, "period": period, "back": f"{back}?period={period.code}"},
+        status=400 if form.errors else 200,
+    )
+
+
+class RecalculationForm(forms.Form):
+    period = forms.ChoiceField(
+        label="Recalculate the limits from",
+        help_text="The first period of the new process: its figure and every later one set "
+        "the new mean and limits",
+        error_messages={"required": recalculation.PERIOD_REQUIRED},
+    )
+    reason = forms.CharField(
+        label="What changed in the process",
+        help_text="For example a new service model, a change of definition or a step in demand. "
+        "Readers see this beside the chart.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": recalculation.REASON_REQUIRED},
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {p.code: p for p in periods}
+        self.fields["period"].choices = [(p.code, p.label) for p in reversed(periods)]
+
+
+@login_required
+def recalculation_page(request, code: str):
+    """Set an SPC recalculation point on an indicator, and see the points set before."""
+    indicator = get_object_or_404(Indicator, code=code)
+    if not can(request.user, Action.MANAGE_FRAMEWORK):
+        raise PermissionDenied
+    back = reverse("scorecards:indicator", args=[code])
+    periods = recalculation.series_periods(indicator)[1:]  # never the first figure
+    form = RecalculationForm(
+        request.POST or None,
+        periods=periods,
+        initial={"period": request.GET.get("from", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = recalculation.set_recalculation(
+                indicator=indicator,
+                period=form.periods.get(form.cleaned_data["period"]),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except recalculation.RecalculationError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(
+                request, f"The SPC limits of {indicator.code} are recalculated from {point.period}."
+            )
+            return redirect(back)
+    return render(
+        request,
+        "scorecards/recalculation_form.html",
+        {
+            "form": form,
+            "indicator": indicator,
+            "back": back,
+            "points": indicator.spc_recalculations.select_related("period", "set_by", "removed_by"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+class RemovalForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should the limits no longer start again here",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": recalculation.REMOVAL_REASON_REQUIRED},
+    )
+
+
+@login_required
+def remove_recalculation_page(request, code: str, pk: int):
+    """Stop recalculating an indicator's SPC limits from a point (kept in its history)."""
+    point = get_object_or_404(
+        SpcRecalculation.objects.select_related("period", "indicator"),
+        pk=pk,
+        indicator__code=code,
+        removed_at__isnull=True,
+    )
+    if not can(request.user, Action.MANAGE_FRAMEWORK):
+        raise PermissionDenied
+    back = reverse("scorecards:recalculations", args=[code])
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recalculation.remove_recalculation(
+            recalculation=point, reason=form.cleaned_data["reason"], by=request.user
+        )
+        messages.success(
+            request,
+            f"The SPC limits of {code} are no longer recalculated from {point.period}.",
+        )
+        return redirect(back)
+    return render(
+        request,
+        "scorecards/recalculation_remove.html",
+        {"form": form, "point": point, "back": back},
         status=400 if form.errors else 200,
     )

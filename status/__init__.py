@@ -40,6 +40,7 @@ from .risks import DEFAULT_BANDS, RiskBand, check_bands, risk_band, risk_score
 from .rollup import RollUp, roll_up
 from .spc import (
     Assurance,
+    Phase,
     Side,
     SpcReading,
     Variation,
@@ -47,8 +48,10 @@ from .spc import (
     XmrPoint,
     assurance,
     spc_reading,
+    target_for_assurance,
     variation,
     xmr,
+    xmr_phases,
 )
 from .timeliness import Timeliness, cycle_timeliness, days_between
 
@@ -63,6 +66,7 @@ __all__ = [
     "Direction",
     "PeriodKind",
     "PeriodSpan",
+    "Phase",
     "Polarity",
     "Quartile",
     "Rag",
@@ -108,9 +112,11 @@ __all__ = [
     "same_period_last_year",
     "shown",
     "spc_reading",
+    "target_for_assurance",
     "value_status",
     "variation",
     "with_override",
     "xmr",
+    "xmr_phases",
     "year_value",
 ]

@@ -12,6 +12,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from .choices import LabelledChoice
+from .periods import Aggregation
 from .polarity import Polarity
 
 MINIMUM_POINTS = 12
@@ -38,6 +39,10 @@ class Variation(LabelledChoice):
     special_cause_high = "special_cause_high", "Special cause \u2013 high"
     special_cause_low = "special_cause_low", "Special cause \u2013 low"
     not_enough_data = "not_enough_data", "Not enough data"
+    not_enough_data_since_recalculation = (
+        "not_enough_data_since_recalculation",
+        "Not enough data since the recalculation",
+    )
 
 
 class Assurance(LabelledChoice):
@@ -45,7 +50,12 @@ class Assurance(LabelledChoice):
     consistently_fails = "consistently_fails", "Consistently fails target"
     hit_and_miss = "hit_and_miss", "Hit and miss"
     no_target = "no_target", "No target"
+    no_target_at_frequency = "no_target_at_frequency", "No target at this frequency"
     not_enough_data = "not_enough_data", "Not enough data"
+    not_enough_data_since_recalculation = (
+        "not_enough_data_since_recalculation",
+        "Not enough data since the recalculation",
+    )
 
 
 @dataclass(frozen=True)
@@ -258,6 +268,85 @@ def xmr(values: Sequence[Decimal], baseline: tuple[int, int] | None = None) -> X
     )
 
 
+@dataclass(frozen=True)
+class Phase:
+    """A stretch of the series between recalculation points, with its own XmR chart."""
+
+    start: int  # index in the whole series of the phase's first point
+    values: tuple[Decimal, ...]
+    chart: XmrChart | None  # from the phase's own points (indexes within the phase)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.values) - 1
+
+    def __contains__(self, index: int) -> bool:
+        return self.start <= index <= self.end
+
+
+def _check_cuts(cuts: Sequence[int], count: int) -> tuple[int, ...]:
+    cuts = tuple(cuts)
+    # STATUS-RULES: a cut is the first point of a new phase, strictly inside the series.
+    if any(not 0 < cut < count for cut in cuts):
+        raise ValueError(
+            f"recalculation points {cuts} must lie strictly inside the series (1 to {count - 1})"
+        )
+    if any(before >= after for before, after in pairwise(cuts)):
+        raise ValueError(f"recalculation points {cuts} must be strictly increasing")
+    return cuts
+
+
+def xmr_phases(
+    values: Sequence[Decimal],
+    cuts: Sequence[int] = (),
+    baseline: tuple[int, int] | None = None,
+) -> tuple[Phase, ...]:
+    """The series cut into phases at recalculation points, each with its own XmR chart.
+
+    ``cuts`` are the indexes of each new phase's first point. A phase's centre, MR̄ and limits
+    come from its own points (or from ``baseline``, which must lie inside one phase and applies
+    to that phase only); the moving range across a cut is not used and no rule runs across one.
+    With no cuts there is one phase, read exactly as ``xmr`` reads the whole series.
+    """
+    if any(value is None for value in values):
+        raise ValueError("the series holds only the periods that have values")
+    cuts = _check_cuts(cuts, len(values))
+    starts = (0, *cuts)
+    ends = (*(cut - 1 for cut in cuts), len(values) - 1)
+    if baseline is not None:
+        first, last = _check_baseline(baseline, len(values))
+        if not any(start <= first and last <= end for start, end in zip(starts, ends, strict=True)):
+            raise ValueError(f"baseline {baseline} crosses a recalculation point")
+    phases = []
+    for start, end in zip(starts, ends, strict=True):
+        own = tuple(values[start : end + 1])
+        own_baseline = None
+        if baseline is not None and start <= baseline[0] <= end:
+            own_baseline = (baseline[0] - start, baseline[1] - start)
+        phases.append(Phase(start=start, values=own, chart=xmr(own, own_baseline)))
+    return tuple(phases)
+
+
+def suggested_cut(phases: Sequence[Phase]) -> int | None:
+    """Where the process seems to have changed: the first point of a shift (rule 2) of seven
+    or more points that runs to the latest point, as a position in the whole series; None
+    when there is no such shift or it starts the latest phase already."""
+    if not phases or phases[-1].chart is None:
+        return None
+    phase, points = phases[-1], phases[-1].chart.points
+    latest = points[-1]
+    if not latest.rule2:
+        return None
+    first = len(points) - 1
+    while (
+        first > 0
+        and points[first - 1].rule2
+        and points[first - 1].centre_side is latest.centre_side
+    ):
+        first -= 1
+    return phase.start + first if first > 0 else None
+
+
 def variation(chart: XmrChart | None, polarity: Polarity) -> Variation:
     """The variation reading of the latest point."""
     if chart is None:
@@ -274,15 +363,43 @@ def variation(chart: XmrChart | None, polarity: Polarity) -> Variation:
     return Variation.special_cause_high if side is Side.high else Variation.special_cause_low
 
 
+def target_for_assurance[T](own: T | None, longer: T | None, aggregation: Aggregation) -> T | None:
+    """The target the latest point's limits are compared with.
+
+    ``own`` is the target of the latest point's own period (at the indicator's frequency);
+    ``longer`` the target of a longer period holding it (its quarter or year), used only
+    where there is no ``own``. A snapshot or average indicator takes the longer period's
+    target as it stands; a sum or cumulative one has no per-point target (None: "no target
+    at this frequency", see ``assurance``'s ``longer_period_only``).
+    """
+    if own is not None:
+        return own
+    if longer is not None and Aggregation(aggregation) in (
+        Aggregation.snapshot,
+        Aggregation.average,
+    ):
+        return longer
+    return None
+
+
 def assurance(
     chart: XmrChart | None,
     polarity: Polarity,
     target: Decimal | None = None,
     lower: Decimal | None = None,
     upper: Decimal | None = None,
+    *,
+    longer_period_only: bool = False,
 ) -> Assurance:
-    """Whether the process limits say the target will consistently be met, missed, or not."""
+    """Whether the process limits say the target will consistently be met, missed, or not.
+
+    ``target`` (or ``lower`` and ``upper``) is the target of the latest point's own period
+    (``target_for_assurance``). ``longer_period_only``: the indicator has a target only for a
+    longer period, which its aggregation cannot share out per point.
+    """
     polarity = Polarity(polarity)
+    if longer_period_only and polarity is not Polarity.neither:
+        return Assurance.no_target_at_frequency
     if polarity is Polarity.in_range:
         return _range_assurance(chart, lower, upper)
     if polarity is Polarity.neither or target is None:
@@ -318,9 +435,14 @@ def _range_assurance(
 
 @dataclass(frozen=True)
 class SpcReading:
-    chart: XmrChart | None
+    chart: XmrChart | None  # the latest phase's chart (the whole series' with no cut)
     variation: Variation
     assurance: Assurance
+    phases: tuple[Phase, ...] = ()
+
+    @property
+    def is_recalculated(self) -> bool:
+        return len(self.phases) > 1
 
 
 def spc_reading(
@@ -330,11 +452,27 @@ def spc_reading(
     lower: Decimal | None = None,
     upper: Decimal | None = None,
     baseline: tuple[int, int] | None = None,
+    cuts: Sequence[int] = (),
+    *,
+    longer_period_only: bool = False,
 ) -> SpcReading:
-    """The chart, variation and assurance of a series in one call."""
-    chart = xmr(values, baseline)
+    """The phases, variation and assurance of a series in one call; both readings are of
+    the latest phase."""
+    phases = xmr_phases(values, cuts, baseline) if values else ()
+    chart = phases[-1].chart if phases else None
+    since_recalculation = len(phases) > 1 and chart is None
+    reading_of_variation = variation(chart, polarity)
+    reading_of_assurance = assurance(
+        chart, polarity, target, lower, upper, longer_period_only=longer_period_only
+    )
+    if since_recalculation:
+        # STATUS-RULES: the latest phase needs 12 points of its own.
+        reading_of_variation = Variation.not_enough_data_since_recalculation
+        if reading_of_assurance is Assurance.not_enough_data:
+            reading_of_assurance = Assurance.not_enough_data_since_recalculation
     return SpcReading(
         chart=chart,
-        variation=variation(chart, polarity),
-        assurance=assurance(chart, polarity, target, lower, upper),
+        variation=reading_of_variation,
+        assurance=reading_of_assurance,
+        phases=phases,
     )

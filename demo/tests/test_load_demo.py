@@ -34,12 +34,14 @@ from demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from demo.series import PER_UNIT
 from indicators.models import (
     Indicator,
+    Period,
     ReportingCycle,
     Target,
     Value,
     ValueRevision,
 )
 from organisation.models import Council, OrgUnit, User
+from scorecards.queries import service_scorecard
 from status import periods as rules
 from status.rag import Rag, Tolerance, rag_status
 from status.spc import Variation, spc_reading
@@ -454,6 +456,45 @@ def test_reports_are_published_embargoed_and_in_draft(demo):
 
 def test_loading_is_deterministic(demo):
     assert demo.first_fingerprint == demo.second_fingerprint
+
+
+def test_the_history_shows_indicators_as_they_stood(demo):
+    """Newer indicators start at their first period, retired ones stop at their last (kept as
+    a version with why), and CUS-03 moved to Digital and ICT from April 2025."""
+    for indicator in Indicator.objects.filter(lifecycle__in=["provisional", "proposed"]):
+        assert indicator.first_period is not None, indicator.code
+        assert indicator.first_period.starts_on <= indicator.effective_from, indicator.code
+        earlier = indicator.values.filter(period__starts_on__lt=indicator.first_period.starts_on)
+        assert not earlier.exists(), indicator.code
+    for indicator in Indicator.objects.filter(lifecycle="retired"):
+        last = indicator.last_period
+        assert last is not None and last.ends_on == date(2025, 3, 31), indicator.code
+        assert indicator.values.order_by("period__starts_on").last().period == last
+        retired = indicator.versions.get(number=indicator.version)
+        assert retired.change_reason.startswith(f"Retired: last reported for {last.label}.")
+
+    moved = Indicator.objects.get(code="CUS-03")
+    before, after = moved.versions.order_by("number")
+    assert (before.owner.code, after.owner.code) == ("customer-services", "digital-ict")
+    assert after.effective_from == date(2025, 4, 1) and "Digital and ICT" in after.change_reason
+    council = Council.objects.get()
+
+    def shown(service_code, period_code):
+        scorecard = service_scorecard(
+            OrgUnit.objects.get(code=service_code),
+            period=Period.objects.get(kind="quarter", code=period_code),
+            today=TODAY,
+            council=council,
+        )
+        return {r.indicator.code for section in scorecard.sections for r in section.readings}
+
+    assert "CUS-03" in shown("customer-services", "2024-25-Q4")
+    assert "CUS-03" not in shown("digital-ict", "2024-25-Q4")
+    assert "CUS-03" in shown("digital-ict", "2025-26-Q1")
+    assert "CUS-03" not in shown("customer-services", "2025-26-Q1")
+    assert "CUS-90" in shown("customer-services", "2024-25-Q4")
+    assert "CUS-90" not in shown("customer-services", "2025-26-Q1")
+    assert "CUS-07" not in shown("customer-services", "2024-25-Q4")  # provisional, from 2025/26
 
 
 # --- The command ------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from indicators.models import (
     Period,
     ReportingCycle,
     RevisionAction,
+    SpcRecalculation,
     Value,
     ValueRevision,
     ValueState,
@@ -186,6 +187,51 @@ def reminders_sent(town, user, response):
     reminded = {town.personas["officer"].email, town.personas["other_officer"].email}
     assert ReminderSent.objects.count() == 2
     assert {message.to[0] for message in mail.outbox} == reminded
+
+
+RECALCULATION_REASON = "New collection contract from July"
+
+
+def earlier_figure(indicator):
+    """A signed-off figure before the open quarter's (once), so that one has another before it."""
+    if not Value.objects.filter(indicator=indicator, period__code="2025-26-Q4").exists():
+        Returns().signed_off(indicator, "2025-26-Q4", "50")
+
+
+def recalculation_request(town):
+    """Set the limits of the signed-off figure's indicator to start again at its latest
+    figure."""
+    indicator = town.signed_off.indicator
+    earlier_figure(indicator)
+    url = reverse("scorecards:recalculations", args=[indicator.code])
+    return "post", url, {"period": OPEN_PERIOD, "reason": RECALCULATION_REASON}
+
+
+def recalculation_set(town, user, response):
+    point = SpcRecalculation.objects.get(indicator=town.signed_off.indicator)
+    assert (point.period.code, point.set_by, point.reason) == (
+        OPEN_PERIOD,
+        user,
+        RECALCULATION_REASON,
+    )
+
+
+def removal_request(town):
+    indicator = town.signed_off.indicator
+    earlier_figure(indicator)
+    point, _ = SpcRecalculation.objects.get_or_create(
+        indicator=indicator,
+        period=Period.objects.get(code=OPEN_PERIOD),
+        removed_at=None,
+        defaults={"reason": RECALCULATION_REASON, "set_at": town.signed_off.approved_at},
+    )
+    url = reverse("scorecards:remove_recalculation", args=[indicator.code, point.pk])
+    return "post", url, {"reason": "Contract start was delayed"}
+
+
+def recalculation_removed(town, user, response):
+    point = SpcRecalculation.objects.get(indicator=town.signed_off.indicator)
+    assert (point.removed_by, point.removal_reason) == (user, "Contract start was delayed")
 
 
 def narrative_written(attribute):
@@ -354,6 +400,12 @@ STATE_CHANGES = {
         ),
         narrative_written("ambition"),
     ),
+    "set SPC recalculation": StateChange(
+        "scorecards:recalculations", 302, recalculation_request, recalculation_set
+    ),
+    "remove SPC recalculation": StateChange(
+        "scorecards:remove_recalculation", 302, removal_request, recalculation_removed
+    ),
     "download workbook": StateChange(
         "returns:workbook",
         200,
@@ -386,6 +438,8 @@ MATRIX = {
     "send reminders":              (403,  403,  403,  403,  403,  302,  302,  403,  SIGN_IN),
     "write directorate narrative": (403,  403,  403,  403,  302,  302,  302,  403,  SIGN_IN),
     "write ambition narrative":    (403,  403,  403,  403,  403,  302,  302,  403,  SIGN_IN),
+    "set SPC recalculation":       (403,  403,  403,  403,  403,  302,  302,  403,  SIGN_IN),
+    "remove SPC recalculation":    (403,  403,  403,  403,  403,  302,  302,  403,  SIGN_IN),
     "download workbook":           (200,  404,  404,  404,  404,  200,  200,  404,  SIGN_IN),
     "download evidence":           (200,  404,  200,  404,  200,  200,  200,  404,  SIGN_IN),
 }

@@ -19,7 +19,11 @@ from status.rag import Polarity
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):
-    """A quarterly percentage indicator, higher is better, with version 1 kept."""
+    """A quarterly percentage indicator, higher is better, with version 1 kept.
+
+    Place it with `in_sets` (set codes), `outcomes` and `committees`: version 1 records those
+    places, so scorecards (which place an indicator by its versions) find it there.
+    """
 
     class Meta:
         model = Indicator
@@ -38,14 +42,25 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     effective_from = datetime.date(2022, 4, 1)
 
     @factory.post_generation
-    def first_version(self, create, extracted, **kwargs):
-        if create:
-            record_first_version(indicator=self)
-
-    @factory.post_generation
     def in_sets(self, create, extracted, **kwargs):
         for code in extracted or []:
             self.sets.add(IndicatorSet.objects.get(code=code))
+
+    @factory.post_generation
+    def outcomes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.outcomes.add(*extracted)
+
+    @factory.post_generation
+    def committees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.committees.add(*extracted)
+
+    # Declared last: factory_boy runs post-generation steps in order, so the places are set.
+    @factory.post_generation
+    def first_version(self, create, extracted, **kwargs):
+        if create:
+            record_first_version(indicator=self)
 
 
 def period(code: str) -> Period:

@@ -4,23 +4,43 @@ Through the domain functions and through the admin's Indicator change form.
 """
 
 import datetime
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db.models import Model
 from django.urls import reverse
 
+from indicators.admin import RETIRE_BY_LIFECYCLE, STAYS_RETIRED
 from indicators.definitions import (
     EFFECTIVE_FROM_BEFORE_CURRENT,
+    FIGURES_AWAITING_AFTER_LAST,
+    LAST_BEFORE_FIRST,
+    LAST_PERIOD_REQUIRED,
+    PERIOD_NOT_OWN_KIND,
     REASON_REQUIRED,
+    RETIRE_REASON_REQUIRED,
     DefinitionError,
     definition_in_force,
+    is_reported,
     record_first_version,
+    reported_for,
+    retire_indicator,
     revise_definition,
 )
-from indicators.models import Indicator, IndicatorVersion, Target
+from indicators.models import (
+    Indicator,
+    IndicatorSet,
+    IndicatorVersion,
+    Lifecycle,
+    Period,
+    Target,
+)
 from indicators.periods import ensure_periods
 from indicators.tests.factories import IndicatorFactory, period
-from organisation.tests.factories import UserFactory
+from indicators.workflow import record_value
+from organisation.tests.factories import OrgUnitFactory, UserFactory
+from strategy.tests.factories import CommitteeFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +328,366 @@ def test_admin_backdating_a_change_is_a_form_error(indicator, admin_client_for_i
     indicator.refresh_from_db()
     assert indicator.precision == 1
     assert indicator.versions.count() == 1
+
+
+# Where the indicator stands: owner, sets, committees and outcomes, versioned with it -----------
+
+
+@pytest.fixture
+def placed():
+    """RCY-01 in the strategic set, evidencing one outcome, received by one committee; owned
+    by Waste (version 1, from 1 April 2022). Periods for 2022/23 to 2025/26."""
+    ensure_periods(first_year=2022, last_year=2025)
+    strategic = IndicatorSet.objects.get(code="strategic")
+    outcome, committee = OutcomeFactory(), CommitteeFactory()
+    made = IndicatorFactory(
+        code="RCY-01",
+        owner=OrgUnitFactory(name="Waste"),
+        in_sets=[strategic.code],
+        outcomes=[outcome],
+        committees=[committee],
+    )
+    return SimpleNamespace(
+        indicator=made, strategic=strategic, outcome=outcome, committee=committee
+    )
+
+
+def test_the_first_version_keeps_where_the_indicator_stands(placed):
+    first = placed.indicator.versions.get()
+
+    assert first.owner == placed.indicator.owner
+    assert first.set_ids == [placed.strategic.pk]
+    assert first.outcome_ids == [placed.outcome.pk]
+    assert first.committee_ids == [placed.committee.pk]
+
+
+def test_a_move_to_another_service_is_a_new_version_and_keeps_the_old_place(placed):
+    indicator = placed.indicator
+    planning, officer = OrgUnitFactory(name="Planning"), UserFactory()
+
+    version = revise_definition(
+        indicator=indicator,
+        changes={"owner": planning},
+        effective_from=APRIL_2024,
+        reason="Handed to Planning",
+        by=officer,
+    )
+
+    assert (version.number, version.effective_from, version.owner) == (2, APRIL_2024, planning)
+    assert version.change_reason == "Handed to Planning" and version.recorded_by == officer
+    assert version.set_ids == [placed.strategic.pk]  # the other places go with it
+    assert version.definition_values() == indicator.versions.get(number=1).definition_values()
+    indicator.refresh_from_db()
+    assert (indicator.owner, indicator.version, indicator.effective_from) == (
+        planning,
+        2,
+        APRIL_2024,
+    )
+    assert indicator.versions.get(number=1).owner.name == "Waste"
+
+
+def test_changed_sets_committees_and_outcomes_with_the_definition_are_one_version(placed):
+    indicator = placed.indicator
+    operational = IndicatorSet.objects.get(code="operational")
+    other_outcome, other_committee = OutcomeFactory(), CommitteeFactory()
+
+    version = revise_definition(
+        indicator=indicator,
+        changes={
+            "precision": 2,
+            "sets": [operational],
+            "committees": [other_committee.pk, placed.committee.pk],
+            "outcomes": [other_outcome],
+        },
+        effective_from=APRIL_2024,
+        reason="Now an operational measure",
+    )
+
+    assert version.number == 2 and version.precision == 2
+    assert version.set_ids == [operational.pk]
+    assert version.committee_ids == sorted([other_committee.pk, placed.committee.pk])
+    assert version.outcome_ids == [other_outcome.pk]
+    assert list(indicator.sets.all()) == [operational]
+    assert set(indicator.committees.all()) == {other_committee, placed.committee}
+    first = indicator.versions.get(number=1)
+    assert (first.set_ids, first.outcome_ids) == ([placed.strategic.pk], [placed.outcome.pk])
+
+
+def test_places_given_as_they_are_make_no_version(placed):
+    result = revise_definition(
+        indicator=placed.indicator,
+        changes={
+            "owner": placed.indicator.owner_id,
+            "sets": [placed.strategic],
+            "committees": [placed.committee],
+        },
+        effective_from=APRIL_2024,
+        reason="",
+    )
+
+    assert result is None
+    assert placed.indicator.versions.count() == 1
+
+
+def test_a_move_needs_a_reason_and_cannot_be_backdated(placed):
+    planning = OrgUnitFactory(name="Planning")
+    with pytest.raises(DefinitionError) as no_reason:
+        revise_definition(
+            indicator=placed.indicator,
+            changes={"owner": planning},
+            effective_from=APRIL_2024,
+            reason=" ",
+        )
+    with pytest.raises(DefinitionError) as backdated:
+        revise_definition(
+            indicator=placed.indicator,
+            changes={"owner": planning},
+            effective_from=datetime.date(2021, 4, 1),
+            reason="Handed over",
+        )
+
+    assert str(no_reason.value) == REASON_REQUIRED
+    assert str(backdated.value) == EFFECTIVE_FROM_BEFORE_CURRENT.format(current=APRIL_2022)
+    placed.indicator.refresh_from_db()
+    assert placed.indicator.owner.name == "Waste"
+    assert placed.indicator.versions.count() == 1
+
+
+# Retiring -------------------------------------------------------------------------------------
+
+
+def test_retiring_keeps_who_why_and_the_last_period_as_a_version(placed):
+    indicator, officer = placed.indicator, UserFactory()
+
+    version = retire_indicator(
+        indicator=indicator,
+        last_period=period("2024-25-Q2"),
+        reason="Replaced by RCY-02",
+        by=officer,
+    )
+
+    indicator.refresh_from_db()
+    assert indicator.lifecycle == Lifecycle.RETIRED
+    assert indicator.last_period == period("2024-25-Q2")
+    assert (version.number, version.effective_from) == (2, datetime.date(2024, 10, 1))
+    assert version.change_reason == "Retired: last reported for Q2 2024/25. Replaced by RCY-02"
+    assert version.recorded_by == officer
+    assert version.owner == indicator.owner and version.set_ids == [placed.strategic.pk]
+
+
+@pytest.mark.parametrize(
+    ("last", "reason", "message"),
+    [
+        ("2024-25-Q2", " ", RETIRE_REASON_REQUIRED),
+        ("2024-09", "Replaced", PERIOD_NOT_OWN_KIND.format(kind="quarter", frequency="quarterly")),
+        ("2021-22-Q4", "Replaced", LAST_BEFORE_FIRST.format(first="Q1 2022/23")),
+    ],
+)
+def test_retiring_is_refused_without_a_reason_or_with_a_wrong_last_period(
+    placed, last, reason, message
+):
+    ensure_periods(first_year=2021, last_year=2021)
+    last_period = Period.objects.get(code=last, kind="month" if "-Q" not in last else "quarter")
+
+    with pytest.raises(DefinitionError) as refused:
+        retire_indicator(indicator=placed.indicator, last_period=last_period, reason=reason)
+
+    assert str(refused.value) == message
+    placed.indicator.refresh_from_db()
+    assert placed.indicator.lifecycle == Lifecycle.APPROVED
+    assert placed.indicator.last_period is None
+
+
+def test_retiring_is_refused_while_figures_after_the_last_period_await_sign_off(placed):
+    officer = UserFactory()
+    for code in ("2024-25-Q3", "2024-25-Q4"):
+        record_value(
+            indicator=placed.indicator,
+            period=period(code),
+            entries={"figure": Decimal("40")},
+            by=officer,
+        )
+
+    with pytest.raises(DefinitionError) as refused:
+        retire_indicator(
+            indicator=placed.indicator, last_period=period("2024-25-Q2"), reason="Replaced"
+        )
+
+    assert str(refused.value) == FIGURES_AWAITING_AFTER_LAST.format(
+        periods="Q3 2024/25, Q4 2024/25"
+    )
+    # Those figures are in the last period chosen instead: retiring after it is allowed.
+    retire_indicator(
+        indicator=placed.indicator, last_period=period("2024-25-Q4"), reason="Replaced"
+    )
+
+
+# The reporting range -------------------------------------------------------------------------
+
+
+def test_an_indicator_is_reported_from_its_first_period_to_its_last(placed):
+    indicator = placed.indicator
+    quarters = list(Period.objects.filter(kind="quarter").order_by("starts_on"))
+
+    def reported():
+        indicator.refresh_from_db()
+        versions = list(indicator.versions.all())
+        in_python = [q.code for q in quarters if is_reported(indicator, q, versions)]
+        in_database = [
+            q.code for q in quarters if Indicator.objects.filter(reported_for(q), pk=indicator.pk)
+        ]
+        assert in_python == in_database
+        return in_python[0], in_python[-1]
+
+    # Blank first period: from the period its first version took effect in.
+    assert reported() == ("2022-23-Q1", "2025-26-Q4")
+    Indicator.objects.filter(pk=indicator.pk).update(first_period=period("2023-24-Q2"))
+    assert reported() == ("2023-24-Q2", "2025-26-Q4")
+    retire_indicator(indicator=indicator, last_period=period("2024-25-Q3"), reason="Replaced")
+    assert reported() == ("2023-24-Q2", "2024-25-Q3")
+
+
+def test_a_retired_indicator_without_a_last_period_is_reported_for_none(placed):
+    Indicator.objects.filter(pk=placed.indicator.pk).update(lifecycle=Lifecycle.RETIRED)
+    placed.indicator.refresh_from_db()
+
+    assert not is_reported(placed.indicator, period("2023-24-Q1"), [])
+    assert not Indicator.objects.filter(reported_for(period("2023-24-Q1"))).exists()
+
+
+def test_admin_moving_the_indicator_to_another_service_is_a_new_version(
+    indicator, admin_client_for_indicator
+):
+    client, url, data, superuser = admin_client_for_indicator
+    planning = OrgUnitFactory(name="Planning")
+    data.update(owner=planning.pk, change_effective_from="2024-04-01", change_reason="Handed over")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    indicator.refresh_from_db()
+    assert indicator.owner == planning and indicator.version == 2
+    moved = indicator.versions.get(number=2)
+    assert (moved.owner, moved.effective_from, moved.change_reason) == (
+        planning,
+        APRIL_2024,
+        "Handed over",
+    )
+    assert moved.recorded_by == superuser
+    assert indicator.versions.get(number=1).owner != planning
+
+
+def test_admin_changing_the_sets_needs_a_reason_and_then_keeps_them_in_a_version(
+    indicator, admin_client_for_indicator
+):
+    client, url, data, _ = admin_client_for_indicator
+    strategic = IndicatorSet.objects.get(code="strategic")
+    data.update(sets=[strategic.pk], change_effective_from="2024-04-01", change_reason="")
+
+    refused = client.post(url, data)
+
+    assert refused.context["adminform"].form.errors["change_reason"] == [REASON_REQUIRED]
+    assert indicator.sets.count() == 0 and indicator.versions.count() == 1
+
+    data.update(change_reason="Now strategic")
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(indicator.sets.all()) == [strategic]
+    assert indicator.versions.get(number=2).set_ids == [strategic.pk]
+    assert indicator.versions.get(number=1).set_ids == []
+
+
+RETIRED, REPLACED = {"lifecycle": "retired"}, {"change_reason": "Replaced"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({**RETIRED, **REPLACED}, "last_period", LAST_PERIOD_REQUIRED),
+        ({**RETIRED, "last_period": "2024-25-Q2"}, "change_reason", RETIRE_REASON_REQUIRED),
+        ({"last_period": "2024-25-Q2", **REPLACED}, "last_period", RETIRE_BY_LIFECYCLE),
+        (
+            {**RETIRED, "last_period": "2024-07", **REPLACED},
+            "last_period",
+            PERIOD_NOT_OWN_KIND.format(kind="quarter", frequency="quarterly"),
+        ),
+    ],
+)
+def test_admin_retiring_needs_the_last_period_and_a_reason(
+    indicator, admin_client_for_indicator, changes, field, message
+):
+    client, url, data, _ = admin_client_for_indicator
+    if "last_period" in changes:
+        kind = "quarter" if "-Q" in changes["last_period"] else "month"
+        changes = {**changes, "last_period": period_of(changes["last_period"], kind).pk}
+    data.update(changes)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [message]
+    indicator.refresh_from_db()
+    assert indicator.lifecycle == Lifecycle.APPROVED and indicator.versions.count() == 1
+
+
+def test_admin_retiring_keeps_the_retirement_as_a_version(indicator, admin_client_for_indicator):
+    client, url, data, superuser = admin_client_for_indicator
+    data.update(lifecycle="retired", last_period=period("2024-25-Q2").pk, change_reason="Replaced")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    indicator.refresh_from_db()
+    assert indicator.lifecycle == Lifecycle.RETIRED
+    assert indicator.last_period == period("2024-25-Q2")
+    retired = indicator.versions.get(number=2)
+    assert retired.change_reason == "Retired: last reported for Q2 2024/25. Replaced"
+    assert retired.recorded_by == superuser
+
+    # Bringing it back is refused: its past stays as it was.
+    again = change_form_post_data(client.get(url))
+    again.update(lifecycle="approved", last_period="")
+    refused = client.post(url, again)
+    assert refused.context["adminform"].form.errors["lifecycle"] == [STAYS_RETIRED]
+
+
+def test_admin_adding_an_indicator_keeps_version_1_with_its_places(client):
+    ensure_periods(first_year=2024, last_year=2024)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    owner, outcome, committee = OrgUnitFactory(), OutcomeFactory(), CommitteeFactory()
+    strategic = IndicatorSet.objects.get(code="strategic")
+    add = reverse("admin:indicators_indicator_add")
+    data = change_form_post_data(client.get(add))
+    data.update(
+        code="NEW-01",
+        title="Food waste collected",
+        definition="Tonnes of food waste collected",
+        unit="tonnes",
+        precision=0,
+        polarity="higher_is_better",
+        indicator_type="output",
+        frequency="quarterly",
+        aggregation="sum",
+        lifecycle="approved",
+        effective_from="2024-04-01",
+        first_period=period("2024-25-Q2").pk,
+        owner=owner.pk,
+        sets=[strategic.pk],
+        outcomes=[outcome.pk],
+        committees=[committee.pk],
+        principles=[],
+    )
+
+    response = client.post(add, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    made = Indicator.objects.get(code="NEW-01")
+    first = made.versions.get()
+    assert (first.number, first.owner, first.set_ids) == (1, owner, [strategic.pk])
+    assert (first.outcome_ids, first.committee_ids) == ([outcome.pk], [committee.pk])
+    assert made.first_period == period("2024-25-Q2")
+
+
+def period_of(code, kind):
+    return Period.objects.get(code=code, kind=kind)

@@ -178,16 +178,20 @@ def build_town() -> Town:
     )
     committee = CommitteeFactory(name="Place Scrutiny Committee", code="place-scrutiny")
     waste_indicators = [
-        IndicatorFactory(code=f"WST-0{n}", title=title, owner=waste, in_sets=[strategic.code])
+        IndicatorFactory(
+            code=f"WST-0{n}",
+            title=title,
+            owner=waste,
+            in_sets=[strategic.code],
+            outcomes=[outcome],
+            committees=[committee],
+        )
         for n, title in (
             (1, "Household waste recycled"),
             (2, "Household waste composted"),
             (3, "Commercial waste recycled"),
         )
     ]
-    for indicator in waste_indicators:
-        indicator.outcomes.add(outcome)
-        indicator.committees.add(committee)
     IndicatorFactory(code="PRK-01", title="Parks with a Green Flag", owner=parks)
     IndicatorFactory(code="LIB-01", title="Library visits", owner=libraries)
 

@@ -52,6 +52,7 @@ CAN = {
     (Action.MANAGE_CYCLES, None):          (F,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.IMPORT_RETURNS, None):         (F,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.CHASE_RETURNS, None):          (F,    F,    F,    F,    F,    T,    T,    F,    F),
+    (Action.MANAGE_FRAMEWORK, None):       (F,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.WRITE_NARRATIVE, None):        (F,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.WRITE_NARRATIVE, "place"):     (F,    F,    F,    F,    T,    T,    T,    F,    F),
     (Action.WRITE_NARRATIVE, "waste"):     (F,    F,    T,    F,    T,    T,    T,    F,    F),

@@ -26,9 +26,10 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from indicators.models import IndicatorSet, Period, Target
+from indicators.models import IndicatorSet, Period, Target, Value
 from indicators.periods import ensure_periods
 from indicators.tests.factories import IndicatorFactory
+from indicators.workflow import approve_value, revise_value
 from organisation.models import Role, User
 from organisation.tests.factories import (
     CouncilFactory,
@@ -183,17 +184,17 @@ def published(db) -> Published:
             title="Household waste recycled",
             owner=waste,
             in_sets=["strategic"],
+            outcomes=[less_waste],
             definition="Household waste sent for reuse, recycling or composting",
             source="Waste data return to the government",
         )
-        recycled.outcomes.add(less_waste)
         visits = IndicatorFactory(
             code="LIB-01",
             title="Library visits per resident",
             owner=libraries,
             in_sets=["strategic"],
+            outcomes=[reading],
         )
-        visits.outcomes.add(reading)
         for made, value in ((recycled, "45"), (visits, "10")):
             for code in ("2025-26-Q4", Q1, Q2):
                 Target.objects.create(
@@ -222,11 +223,43 @@ def published(db) -> Published:
         returns.signed_off(recycled, Q2, EMBARGOED_FIGURE)
         returns.signed_off(visits, Q2, "12.9")
         secret = IndicatorFactory(
-            code=EMBARGOED_CODE, title=EMBARGOED_INDICATOR, owner=waste, in_sets=["strategic"]
+            code=EMBARGOED_CODE,
+            title=EMBARGOED_INDICATOR,
+            owner=waste,
+            in_sets=["strategic"],
+            outcomes=[less_waste],
         )
-        secret.outcomes.add(less_waste)
         returns.signed_off(secret, Q2, EMBARGOED_ONLY_FIGURE)
     with at(datetime.datetime(2026, 11, 20, 10, tzinfo=UTC)):
         state.embargoed = state.report(title=EMBARGOED_TITLE, period_code=Q2, meeting=q2_meeting)
         made_file(state.embargoed)
     return state
+
+
+REVISED_TITLE = "Quarterly performance report: Q2 2026/27 (revised)"
+
+
+@pytest.fixture
+def provisional(published) -> Report:
+    """After the Q2 meeting LIB-01's Q2 figure (12.9) is marked provisional and a revised Q2
+    report approved, released at once; then the figure is made final, after approval."""
+    visits = Value.objects.get(indicator__code="LIB-01", period__code=Q2)
+    returns = published.returns
+    with at(datetime.datetime(2026, 11, 25, 9, tzinfo=UTC)):
+        visits = revise_value(
+            value=visits,
+            entries={"data_quality": "provisional"},
+            by=returns.officer,
+            reason="The November count is not yet verified",
+        )
+        visits = approve_value(value=visits, by=returns.approver)
+    with at(datetime.datetime(2026, 11, 25, 10, tzinfo=UTC)):
+        revised = published.report(
+            title=REVISED_TITLE, period_code=Q2, meeting=published.q2_meeting
+        )
+    with at(datetime.datetime(2026, 11, 25, 11, tzinfo=UTC)):
+        visits = revise_value(
+            value=visits, entries={"data_quality": "final"}, by=returns.officer, reason="Verified"
+        )
+        approve_value(value=visits, by=returns.approver)
+    return revised

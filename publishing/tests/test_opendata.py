@@ -156,3 +156,25 @@ def test_the_documentation_lists_every_field():
     documented = (settings.BASE_DIR / "docs" / "open-data.md").read_text()
     for field in FIELDS:
         assert f"| `{field.name}` | {field.type}" in documented, field.name
+
+
+def test_the_files_say_which_figures_were_provisional_when_approved(client, published, provisional):
+    with at(LATER):
+        csv_rows = rows_of(client.get(reverse("publishing:period_data", args=[Q2, "csv"])))
+        document = json.loads(
+            client.get(reverse("publishing:period_data", args=[Q2, "json"])).content
+        )
+        history = rows_of(client.get(reverse("publishing:indicator_data", args=["LIB-01", "csv"])))
+        schema = json.loads(client.get(reverse("publishing:schema")).content)
+
+    in_csv = {row["indicator_code"]: row["data_quality"] for row in csv_rows}
+    in_json = {row["indicator_code"]: row["data_quality"] for row in document["rows"]}
+    # LIB-01 was made final after the report was approved: the files keep what was approved.
+    assert in_csv == in_json == {"LIB-01": "provisional", "RCY-01": "final", "SEC-01": "final"}
+    assert {row["period_code"]: row["data_quality"] for row in history} == {
+        Q2: "provisional",
+        Q1: "final",
+    }
+    [field] = [f for f in schema["fields"] if f["name"] == "data_quality"]
+    assert field["constraints"]["enum"] == ["final", "provisional", "estimated"]
+    assert "provisional" in field["description"]

@@ -251,3 +251,70 @@ def test_the_navigation_marks_the_current_section(client, published):
     assert 'href="/performance/indicators/" aria-current="page"' in html
     assert 'href="/performance/indicators/" aria-current="true"' in nested
     assert "Sign out" not in html
+
+
+# --- Data quality ---------------------------------------------------------------------------
+
+MARKER = re.compile(r'<strong class="govuk-tag govuk-tag--teal gt-data-quality">([^<]+)</strong>')
+NOTE = 'id="data-quality-note"'
+PROVISIONAL_NOTE = "Provisional : may change when final data are available."
+
+
+def marked_rows(html: str) -> dict[str, list[str]]:
+    """Each table row's indicator code (or period) and the data quality markers in it."""
+    found = {}
+    for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S):
+        code = re.search(r'<span class="gt-indicator-code">([^<]+)</span>', row)
+        key = code[1] if code else words(re.search(r"<th[^>]*>(.*?)</th>", row, re.S)[1])
+        found[key] = MARKER.findall(row)
+    return found
+
+
+def test_a_figure_provisional_when_approved_is_marked_on_every_public_page(
+    client, published, provisional
+):
+    with at(LATER):
+        pages = {
+            name: client.get(address).content.decode()
+            for name, address in {
+                "scorecard": reverse("publishing:scorecard", args=[Q2]),
+                "ambition": reverse("publishing:ambition", args=[Q2, "homes"]),
+                "a to z": reverse("publishing:indicators"),
+                "report": reverse("publishing:report", args=[provisional.pk]),
+            }.items()
+        }
+        indicator = client.get(reverse("publishing:indicator", args=["LIB-01"])).content.decode()
+        final = client.get(reverse("publishing:indicator", args=["RCY-01"])).content.decode()
+        q1 = client.get(reverse("publishing:scorecard", args=[Q1])).content.decode()
+
+    # Made final after approval: the published figure stays as it was approved.
+    for name, html in pages.items():
+        rows = marked_rows(html)
+        assert rows["LIB-01"] == ["Provisional"], name
+        assert rows.get("RCY-01", []) == [], name
+        assert html.count(NOTE) == 1, name
+        assert PROVISIONAL_NOTE in words(html), name
+    history = marked_rows(indicator[indicator.index("Every published period") :])
+    assert history["Q2 2026/27"] == ["Provisional"]
+    assert history["Q1 2026/27"] == []
+    assert MARKER.findall(indicator[: indicator.index("Every published period")]) == [
+        "Provisional",
+        "Provisional",
+    ]  # the latest figure, in the lead and in the summary
+    assert indicator.count(NOTE) == 1
+    assert not MARKER.search(final) and NOTE not in final
+    assert not MARKER.search(q1) and NOTE not in q1
+
+
+def test_the_report_page_has_a_data_quality_note(client, published, provisional):
+    with at(LATER):
+        page = text_of(client, reverse("publishing:report", args=[provisional.pk]))
+        original = text_of(client, reverse("publishing:report", args=[published.embargoed.pk]))
+
+    note = page[page.index("Data quality When") :]
+    assert note.startswith(
+        "Data quality When this report was approved on 25 November 2026, 1 figure in it was "
+        "not final: LIB-01 Library visits per resident , Q2 2026/27: 12.9% Provisional "
+        f"{PROVISIONAL_NOTE}"
+    )
+    assert "Every figure in this report was final when the report was approved." in original

@@ -51,6 +51,7 @@ def render_docx(content: ReportContent, *, draft: bool, progress: Progress | Non
     _front(document, content)
     _summary(document, content)
     _exceptions(document, content)
+    _data_quality(document, content)
     for number, section in enumerate(content.sections):
         step(35 + 50 * number // max(len(content.sections), 1), f"Writing {section.title}")
         _section(document, content, section)
@@ -266,6 +267,17 @@ def _exceptions(document, content: ReportContent) -> None:
     )
 
 
+def _data_quality(document, content: ReportContent) -> None:
+    """The data quality note: every figure that is not final, and what its marker means."""
+    _heading(document, "Data quality", 2)
+    document.add_paragraph(paper.data_quality_lead(content))
+    for line in paper.data_quality_lines(content):
+        item = document.add_paragraph(line, style="List Bullet")
+        item.paragraph_format.space_after = Pt(0)
+    for footnote in paper.quality_footnotes(content.data_qualities):
+        _quiet(document.add_paragraph(), footnote)
+
+
 def _section(document, content: ReportContent, section: Section) -> None:
     _page_break(document)
     _heading(document, section.title, 2)
@@ -283,6 +295,8 @@ def _section(document, content: ReportContent, section: Section) -> None:
         statuses=[row.rag for row in section.rows],
         size=8,
     )
+    for footnote in paper.quality_footnotes(paper.qualities_of(section.rows)):
+        _quiet(document.add_paragraph(), footnote)
     for row in section.rows:
         _indicator(document, row)
 

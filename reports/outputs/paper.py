@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from reports.content import ReportContent, Row, Section, Timeliness
 from status.numbers import format_value
+from status.quality import Quality
 from status.rag import Rag, RagRule
 
 DRAFT_MARKER = "DRAFT – not for publication"
@@ -177,12 +178,23 @@ def direction_text(row: Row) -> str:
     return f"{row.direction_label}{joiner}{detail}"
 
 
+def quality_label(row: Row) -> str:
+    """'Provisional' or 'Estimated', the marker beside a figure that is not final; '' else."""
+    return row.quality.label if row.quality.is_marked else ""
+
+
+def figure_with_quality(row: Row) -> str:
+    """'575 (Provisional)': the figure with its marker, for a file that is only text."""
+    label = quality_label(row)
+    return f"{figure_text(row)} ({label})" if label else figure_text(row)
+
+
 def indicator_cells(row: Row) -> list[str]:
     """The row's cells under INDICATOR_HEADERS, as plain text."""
     return [
         f"{row.code} {row.title}",
         row.period,
-        figure_text(row),
+        figure_with_quality(row),
         target_text(row),
         row.rag_label,
         direction_text(row),
@@ -193,8 +205,8 @@ def indicator_cells(row: Row) -> list[str]:
 
 def spc_words(row: Row) -> str:
     """The SPC reading: the latest point's variation, then the assurance on the target."""
-    if row.variation == row.assurance == "not_enough_data":
-        return "Not enough data"
+    if row.variation == row.assurance and row.variation.startswith("not_enough_data"):
+        return row.variation_label
     return f"{row.variation_label}; {row.assurance_label.lower()}"
 
 
@@ -203,7 +215,8 @@ def figure_sentence(row: Row) -> str:
     when = f" in {row.period}" if row.period else ""
     if row.figure_shown:
         against = f" against a target of {row.target_shown}" if row.target_shown else ""
-        figure = f"{row.figure_shown}{against}{when}."
+        marked = f" ({quality_label(row).lower()})" if quality_label(row) else ""
+        figure = f"{row.figure_shown}{marked}{against}{when}."
     else:
         figure = f"No figure{when}."
     return f"{figure} {direction_text(row)}."
@@ -231,6 +244,48 @@ def recent_figures(row: Row, count: int = 6) -> str:
 def _shown_series(row: Row, series: list[list[str]]) -> list[tuple[str, str]]:
     return [
         (label, format_value(Decimal(figure), row.precision, row.unit)) for label, figure in series
+    ]
+
+
+# Data quality
+
+
+def qualities_of(rows: list[Row]) -> list[Quality]:
+    """The marked qualities among `rows`, in a fixed order: what a footnote must explain."""
+    found = {row.quality for row in rows}
+    return [quality for quality in Quality if quality.is_marked and quality in found]
+
+
+def quality_footnotes(qualities: list[Quality]) -> list[str]:
+    """'Provisional: may change when final data are available.' for each marked quality."""
+    return [f"{quality.label}: {quality.meaning}" for quality in qualities if quality.is_marked]
+
+
+def data_quality_lead(content: ReportContent) -> str:
+    """The data quality note's opening sentence: whether any figure is not final, and when."""
+    count = len(content.data_quality_rows())
+    approved = bool(content.approved_at)
+    if not count:
+        if approved:
+            return "Every figure in this report was final when the report was approved."
+        return "Every figure in this report is final."
+    figures = "1 figure" if count == 1 else f"{count} figures"
+    if approved:
+        verb = "was" if count == 1 else "were"
+        return (
+            f"When this report was approved on {short_date(content.approved_at)}, {figures} "
+            f"in it {verb} not final:"
+        )
+    verb = "is" if count == 1 else "are"
+    return f"{figures} in this report {verb} not final:"
+
+
+def data_quality_lines(content: ReportContent) -> list[str]:
+    """Each figure that is not final, by indicator and period:
+    'WST-04 Fly-tipping incidents, Q2 2026/27: 575 (provisional)'."""
+    return [
+        f"{row.code} {row.title}, {row.period}: {row.figure_shown} ({quality_label(row).lower()})"
+        for row in content.data_quality_rows()
     ]
 
 
@@ -280,6 +335,9 @@ def about_paragraphs(content: ReportContent) -> list[str]:
         "the target is consistently met, consistently missed, or hit and miss within the "
         "limits. A chart needs at least 12 figures.",
         "The counts of indicators by status are simple counts: there is no overall colour.",
+        "Every figure is final unless it is marked. "
+        + " ".join(quality_footnotes([Quality.provisional, Quality.estimated]))
+        + " The data quality note in the summary lists the figures that are not final.",
         f"The figures were read on {built}. {approved}",
     ]
 

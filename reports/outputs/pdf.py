@@ -86,6 +86,9 @@ def _context(content: ReportContent, *, draft: bool) -> dict:
         "summary_narrative": paper.summary_narrative(content),
         "exception_pairs": list(itertools.batched(paper.exception_lists(content), 2)),
         "timeliness": paper.timeliness_lines(content.timeliness),
+        "data_quality_lead": paper.data_quality_lead(content),
+        "data_quality_lines": paper.data_quality_lines(content),
+        "data_quality_footnotes": paper.quality_footnotes(content.data_qualities),
         "exceptions_text": paper.paragraphs(content.exceptions_text),
         "headers": paper.INDICATOR_HEADERS,
         "numeric_columns": paper.NUMERIC_COLUMNS,
@@ -97,6 +100,7 @@ def _context(content: ReportContent, *, draft: bool) -> dict:
                 "introduction": paper.paragraphs(section.introduction),
                 "narrative": paper.section_narrative(section),
                 "items": [_item(row) for row in section.rows],
+                "footnotes": paper.quality_footnotes(paper.qualities_of(section.rows)),
             }
             for section in content.sections
         ],
@@ -123,6 +127,7 @@ def _item(row: Row) -> dict:
     return {
         "row": row,
         "figure": paper.figure_text(row),
+        "quality": paper.quality_label(row),
         "target": paper.target_text(row),
         "direction_detail": paper.direction_detail(row),
         "figure_sentence": paper.figure_sentence(row),

@@ -34,6 +34,7 @@ INDICATOR_COLUMNS = (
     ("Indicator", 44),
     ("Period", 14),
     ("Figure", 13),
+    ("Data quality", 13),
     ("Target", 13),
     ("Status", 11),
     ("Direction of travel", 16),
@@ -125,6 +126,21 @@ def _summary(sheet: Worksheet, content: ReportContent, *, draft: bool) -> None:
     _row(sheet, ["Timeliness", " ".join(paper.timeliness_lines(content.timeliness))])
     sheet.cell(sheet.max_row, 1).font = BOLD
     sheet.cell(sheet.max_row, 2).alignment = WRAP
+    sheet.append([])
+    _row(sheet, ["Data quality", paper.data_quality_lead(content)], bold_first=True)
+    for row in content.data_quality_rows():
+        _row(
+            sheet,
+            [
+                "",
+                f"{row.code} {row.title}",
+                row.period,
+                _figure(row.figure_shown, row),
+                row.quality.label,
+            ],
+        )
+    for footnote in paper.quality_footnotes(content.data_qualities):
+        _row(sheet, ["", footnote])
 
 
 def _indicators(sheet: Worksheet, content: ReportContent) -> None:
@@ -141,6 +157,7 @@ def _indicators(sheet: Worksheet, content: ReportContent) -> None:
                     row.title,
                     row.period,
                     _figure(row.figure_shown, row),
+                    row.quality.label if row.figure_shown else "",
                     _figure(row.target_shown, row),
                     row.rag_label,
                     row.direction_label,

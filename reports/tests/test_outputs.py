@@ -448,6 +448,100 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(workbook
     assert indicators.cell(6, commentary + 1).value.startswith("'=HYPERLINK(")
 
 
+# Data quality: GRN-01 provisional and RES-02 estimated when the report was approved
+
+
+@pytest.fixture(scope="module")
+def marked():
+    content = samples.sample_content(
+        approved_at="2026-11-20T10:00:00+00:00", approved_by="Dee Rector"
+    )
+    by_code = {row.code: row for row in content.rows()}
+    by_code["GRN-01"].data_quality = "provisional"
+    by_code["RES-02"].data_quality = "estimated"
+    return content
+
+
+PROVISIONAL_FOOTNOTE = "Provisional: may change when final data are available."
+ESTIMATED_FOOTNOTE = "Estimated: worked out from incomplete data"
+NOTE_LEAD = "When this report was approved on 20 November 2026, 2 figures in it were not final:"
+
+
+@needs_poppler
+def test_the_pdf_marks_figures_that_are_not_final_and_lists_them_in_its_note(marked, tmp_path):
+    text = " ".join(pdf_pages(pdf_path(render_pdf(marked, draft=False), tmp_path, "m.pdf")))
+
+    note = text[text.index("Data quality") :]
+    assert note.startswith(
+        f"Data quality {NOTE_LEAD} "
+        "GRN-01 Household waste recycled, Q2 2026/27: 48.9% (provisional) "
+        "RES-02 Council tax collected, Q2 2026/27: £1,234,567 (estimated) "
+        f"{PROVISIONAL_FOOTNOTE} {ESTIMATED_FOOTNOTE}"
+    )
+    # Beside the figure in the section's table, with the footnote under it, and in words.
+    assert "48.9% Provisional 50.0% Amber" in text
+    assert "£1,234,567 Estimated £1,200,000 Green" in text
+    assert "48.9% (provisional) against a target of 50.0%" in text
+    assert text.count(PROVISIONAL_FOOTNOTE) == 3  # the note, the section, About this report
+
+
+@needs_poppler
+def test_a_pdf_of_final_figures_marks_none_and_says_so(pdf_files):
+    text = " ".join(pdf_pages(pdf_files["final"][1]))
+
+    assert "Data quality Every figure in this report is final." in text
+    assert "Provisional" not in text.replace(PROVISIONAL_FOOTNOTE, "")
+    assert "(provisional)" not in text and "Estimated" not in text.replace("Estimated:", "")
+
+
+def test_the_word_document_marks_and_lists_the_same_figures(marked):
+    word = docx.Document(io.BytesIO(render_docx(marked, draft=False)))
+    paragraphs = [p.text for p in word.paragraphs]
+    greener = docx_table(word, f"Indicators for {samples.SECTION_TITLES[0]}, {samples.PERIOD}")
+    well_run = docx_table(word, f"Indicators for {samples.SECTION_TITLES[1]}, {samples.PERIOD}")
+
+    start = paragraphs.index("Data quality")
+    assert paragraphs[start + 1 : start + 5] == [
+        NOTE_LEAD,
+        "GRN-01 Household waste recycled, Q2 2026/27: 48.9% (provisional)",
+        "RES-02 Council tax collected, Q2 2026/27: £1,234,567 (estimated)",
+        PROVISIONAL_FOOTNOTE,
+    ]
+    assert greener[1][2] == "48.9% (Provisional)" and greener[2][2] == "240"
+    assert well_run[2][2] == "£1,234,567 (Estimated)"
+    assert PROVISIONAL_FOOTNOTE in paragraphs  # under the section's table too
+    assert any(text.startswith("Amber – 48.9% (provisional) against") for text in paragraphs)
+
+
+def test_the_workbook_has_a_data_quality_column_and_note(marked, workbook):
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(marked, draft=False)))
+    sheet = book["Indicators"]
+    headers = [cell.value for cell in sheet[2]]
+    quality = {
+        row[1].value: row[headers.index("Data quality")].value for row in sheet.iter_rows(min_row=3)
+    }
+    summary = [
+        [cell for cell in row if cell is not None]
+        for row in book["Summary"].iter_rows(values_only=True)
+    ]
+
+    assert headers[headers.index("Figure") + 1] == "Data quality"
+    assert quality == {
+        "GRN-01": "Provisional",
+        "GRN-02": "Final",
+        "RES-01": None,
+        "RES-02": "Estimated",
+    }
+    assert ["Data quality", NOTE_LEAD] in summary
+    assert ["GRN-01 Household waste recycled", "Q2 2026/27", 48.9, "Provisional"] in summary
+    assert [PROVISIONAL_FOOTNOTE] in summary
+    # The unmarked sample's workbook says every figure is final.
+    final = [
+        [c for c in row if c is not None] for row in workbook["Summary"].iter_rows(values_only=True)
+    ]
+    assert ["Data quality", "Every figure in this report is final."] in final
+
+
 # The demo council's Cabinet report
 
 

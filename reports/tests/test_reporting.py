@@ -165,6 +165,36 @@ def test_approval_freezes_the_content_against_later_changes(town, report):
     ]
 
 
+def test_a_figure_still_provisional_at_approval_stays_in_the_data_quality_note(town, report):
+    Value.objects.filter(pk=town.signed_off.pk).update(data_quality="provisional")
+    assert [r.code for r in build_content(report).data_quality_rows()] == ["WST-03"]
+    approve(town, report)
+    report.refresh_from_db()
+
+    Value.objects.filter(pk=town.signed_off.pk).update(data_quality="final")
+
+    frozen = report_content(report)
+    assert [(r.code, r.data_quality) for r in frozen.data_quality_rows()] == [
+        ("WST-03", "provisional")
+    ]
+    assert [q.label for q in frozen.data_qualities] == ["Provisional"]
+    assert build_content(report).data_quality_rows() == []
+
+
+def test_a_snapshot_frozen_before_data_quality_was_recorded_reads_as_final(town, report):
+    approve(town, report)
+    report.refresh_from_db()
+    older = json.loads(json.dumps(report.snapshot))
+    for section in older["sections"]:
+        for row in section["rows"]:
+            del row["data_quality"]
+
+    content = type(report_content(report)).from_snapshot(older)
+
+    assert {row.data_quality for row in content.rows()} == {"final"}
+    assert content.data_quality_rows() == []
+
+
 def test_a_director_approves_but_never_a_report_they_edited_last(town, report):
     with pytest.raises(PermissionDenied):
         reporting.approve_report(report, by=town.person("performance"))

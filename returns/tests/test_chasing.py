@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from indicators.models import CycleState, Period, Value
 from indicators.tests.factories import ReportingCycleFactory
+from indicators.workflow import approve_value, revise_value
 from organisation.models import Role
 from organisation.tests.factories import UserFactory
 from reports.models import Report
@@ -19,6 +21,7 @@ from returns.chasing import (
     cycle_timeliness_for,
     cycles_overview,
     outstanding_returns,
+    provisional_figures,
     send_reminders,
 )
 from returns.models import Audience, Deadline, ReminderRule, ReminderSent
@@ -121,6 +124,63 @@ def test_the_list_of_cycles_puts_open_first_then_planned_then_recent_closed(town
         "2025-26-Q4",
     ]
     assert (overview[0].figures_signed_off, overview[0].figures_due) == (2, 10)
+
+
+# --- Provisional figures awaiting their final value -----------------------------------------
+
+
+def provisional_rows(town):
+    return [
+        (item.service.code, item.value.indicator.code, item.value.period.code, item.value.state)
+        for item in provisional_figures(town.cycle, today=D(2026, 10, 21))
+    ]
+
+
+def test_provisional_figures_submitted_or_signed_off_are_listed_by_service(town):
+    with time_machine.travel(datetime.datetime(2026, 7, 14, 9, tzinfo=LONDON)):
+        town.returns.signed_off(
+            town.indicators["waste"][0], "2026-27-Q1", "55", data_quality="provisional"
+        )
+    town.returns.submitted(town.indicators["parks"][1], PERIOD, "9", data_quality="provisional")
+    # Not listed: a draft, an estimate, a later period, and a final figure.
+    town.returns.draft(town.indicators["waste"][1], PERIOD, "3", data_quality="provisional")
+    town.returns.signed_off(
+        town.indicators["libraries"][0], "2026-27-Q1", "88", data_quality="estimated"
+    )
+    town.returns.signed_off(
+        town.indicators["libraries"][1], "2026-27-Q3", "89", data_quality="provisional"
+    )
+
+    assert provisional_rows(town) == [
+        ("parks", "PARKS-2", PERIOD, "submitted"),
+        ("waste", "WASTE-1", "2026-27-Q1", "approved"),
+    ]
+    [_, waste] = provisional_figures(town.cycle, today=D(2026, 10, 21))
+    assert waste.value.entered_by == town.returns.officer
+    assert timezone.localtime(waste.since).date() == D(2026, 7, 14)
+    assert waste.days_waiting == 99
+
+
+def test_a_figure_revised_to_provisional_waits_from_the_revision_and_leaves_when_final(town):
+    [libraries, _] = Value.objects.filter(indicator__owner=town.services["libraries"])
+    with time_machine.travel(datetime.datetime(2026, 10, 18, 9, tzinfo=LONDON)):
+        libraries = revise_value(
+            value=libraries,
+            entries={"data_quality": "provisional"},
+            by=town.performance,
+            reason="The September count is not yet verified",
+        )
+
+    [item] = provisional_figures(town.cycle, today=D(2026, 10, 21))
+    assert item.value == libraries and item.days_waiting == 3
+
+    revise_value(
+        value=approve_value(value=libraries, by=town.approvers["people"]),
+        entries={"data_quality": "final", "figure": libraries.figure + 1},
+        by=town.performance,
+        reason="Verified count",
+    )
+    assert provisional_figures(town.cycle, today=D(2026, 10, 21)) == []
 
 
 # --- Timeliness -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -256,6 +257,47 @@ def test_an_action_that_does_not_fit_the_state_is_explained(performance_client, 
     assert "The reporting cycle for Q2 2026/27 is already open" in response.content.decode()
 
 
+def test_the_chasing_view_lists_provisional_figures_awaiting_their_final_value(
+    performance_client, town
+):
+    with time_machine.travel(datetime.datetime(2026, 10, 19, 10, tzinfo=LONDON)):
+        town.returns.submitted(
+            town.indicators["parks"][1], PERIOD, "9.5", data_quality="provisional"
+        )
+    town.returns.signed_off(town.indicators["waste"][0], PERIOD, "40")  # final: not listed
+
+    page = performance_client.get(cycle_url(town.cycle)).content.decode()
+    table = re.search(r'<table class="govuk-table" id="provisional">(.*?)</table>', page, re.S)
+
+    assert table, "no table of provisional figures"
+    [row] = re.findall(
+        r'<tr class="govuk-table__row" id="provisional-\d+">(.*?)</tr>', table[1], re.S
+    )
+    cells = [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+    ]
+    assert cells == [
+        "Parks and Open Spaces",
+        "PARKS-2 Parks and Open Spaces measure 2",
+        "Q2 2026/27",
+        "9.5% for Parks and Open Spaces measure 2, Q2 2026/27",
+        "Submitted",
+        town.returns.officer.get_full_name(),
+        "19 October 2026 (2 days)",
+    ]
+
+
+def test_the_chasing_view_says_when_no_figure_is_provisional(performance_client, town):
+    page = performance_client.get(cycle_url(town.cycle)).content.decode()
+
+    assert 'id="provisional"' not in page
+    assert (
+        "No submitted or signed-off figure for Q2 2026/27 or an earlier period is provisional."
+        in page
+    )
+
+
 # --- A new cycle ---------------------------------------------------------------------------
 
 
@@ -328,13 +370,13 @@ def test_planning_a_cycle(performance_client, town):
 
 
 def add_services(cycle, directorate, returns, count):
-    """Services with two indicators each: one draft figure, one submitted, and a data owner
-    who has been reminded."""
+    """Services with two indicators each: one draft figure, one submitted as provisional, and
+    a data owner who has been reminded."""
     for _ in range(count):
         service = OrgUnitFactory(council=directorate.council, parent=directorate)
         drafted, submitted = IndicatorFactory(owner=service), IndicatorFactory(owner=service)
         returns.draft(drafted, PERIOD, "10")
-        returns.submitted(submitted, PERIOD, "20")
+        returns.submitted(submitted, PERIOD, "20", data_quality="provisional")
         UserFactory(roles=[Role.DATA_OWNER], units=[service])
 
 

@@ -10,6 +10,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from indicators.definitions import retire_indicator
 from indicators.models import (
     CycleState,
     Frequency,
@@ -750,3 +751,26 @@ def test_a_finished_run_is_not_applied_again(template, officer, cycle, waste):
 
     assert again.state == ImportState.DONE
     assert ValueRevision.objects.count() == revisions
+
+
+def test_a_row_outside_an_indicators_reporting_range_is_refused_naming_the_range(
+    performance_team, cycle, parks
+):
+    retired = IndicatorFactory(code="PRK-08", owner=parks)
+    retire_indicator(
+        indicator=retired, last_period=Period.objects.get(code="2026-27-Q1"), reason="Replaced"
+    )
+    IndicatorFactory(code="PRK-07", owner=parks, first_period=Period.objects.get(code="2026-27-Q3"))
+    rows = [
+        {"indicator_code": "PRK-08", "period": "2026-27-Q2", "figure": "1"},
+        {"indicator_code": "PRK-07", "period": "2026-27-Q2", "figure": "1"},
+    ]
+
+    run = upload_csv(values_csv(rows), by=performance_team)
+
+    assert rejected(run) == [
+        "Row 2, indicator_code: PRK-08 is not collected in Q2 2026/27: it is retired after "
+        "Q1 2026/27. Remove the row",
+        "Row 3, indicator_code: PRK-07 is not collected in Q2 2026/27: it is reported from "
+        "Q3 2026/27. Remove the row",
+    ]

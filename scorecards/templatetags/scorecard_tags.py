@@ -7,6 +7,7 @@ from django import template
 from charts.sparkline import sparkline
 from status.direction import Direction
 from status.numbers import format_value, round_half_up
+from status.quality import Quality
 from status.rag import Rag
 from status.spc import Assurance, Variation
 
@@ -80,6 +81,40 @@ def shown(figure, definition) -> str:
 
 
 @register.filter
+def data_quality(quality) -> Quality | None:
+    """A figure's data quality when it carries a marker (provisional or estimated), else None."""
+    if not quality:
+        return None
+    found = Quality(quality)
+    return found if found.is_marked else None
+
+
+@register.filter
+def marked_qualities(items) -> list[Quality]:
+    """The marked data qualities among a page's figures, for its footnote, in a fixed order.
+
+    `items` are readings or report lines, things holding one (a published line's `row`, an
+    A to Z entry's `latest`, a report section's `section`) or sections of them (`readings`,
+    `rows`)."""
+    found = set(_qualities_in(items))
+    return [quality for quality in Quality if quality.is_marked and quality in found]
+
+
+def _qualities_in(item):
+    if hasattr(item, "data_quality"):
+        yield item.data_quality
+        return
+    for name in ("row", "latest", "section", "readings", "rows"):
+        inner = getattr(item, name, None)
+        if inner is not None:
+            yield from _qualities_in(inner() if callable(inner) else inner)
+            return
+    if isinstance(item, list | tuple):
+        for part in item:
+            yield from _qualities_in(part)
+
+
+@register.filter
 def direction_summary(roll_up) -> str:
     """Counts by direction of travel in words, leaving out the directions nobody has."""
     parts = [f"{d.label.lower()} {n}" for d, n in roll_up.directions.items() if n]
@@ -97,6 +132,7 @@ def sparkline_svg(reading) -> str:
         unit=reading.definition.unit,
         precision=reading.definition.precision,
         chart=reading.spc.chart,
+        chart_start=reading.spc.phases[-1].start if reading.spc.phases else 0,
         frequency=reading.indicator.get_frequency_display().lower(),
     ).svg
 

@@ -112,23 +112,30 @@ def test_the_indicator_page_shows_what_the_status_rules_make_of_the_demo(client,
     assert len(stepped) == len(STEP_CHANGE_CODES) and len(stable) == len(STABLE_CODES)
     for indicator in stepped:
         series = signed_off_series(indicator, span)
-        assert indicator.spc_baseline_start_id is None  # the whole series is the baseline
-        expected = spc_reading([v.figure for v in series], Polarity(indicator.polarity))
+        assert indicator.spc_baseline_start_id is None  # each phase is its own baseline
+        # Across the whole series the rules find the step …
+        whole = spc_reading([v.figure for v in series], Polarity(indicator.polarity))
+        assert whole.variation.label.startswith("Special cause"), indicator.code
+        # … and the demo recalculates the limits from it: the page reads the new phase.
+        (point,) = indicator.spc_recalculations.all()
+        cut = next(i for i, v in enumerate(series) if v.period.starts_on >= point.period.starts_on)
+        expected = spc_reading([v.figure for v in series], Polarity(indicator.polarity), cuts=[cut])
         special = [
             v.period.label
-            for v, p in zip(series, expected.chart.points, strict=True)
+            for phase in expected.phases
+            for v, p in zip(series[phase.start :], phase.chart.points, strict=False)
             if p.special_cause
         ]
 
         page = page_of(client, indicator)
 
         assert summary_value(page, "Variation (SPC)") == expected.variation.label, indicator.code
-        assert expected.variation.label.startswith("Special cause"), indicator.code
-        assert special, indicator.code
+        assert f"Limits recalculated from {point.period.label}: {point.reason}" in page
         if 'class="gt-chart"' in page:  # the SPC chart, with its data as a table
             rows = table_rows(page, chart_caption(page))
             assert [row[0] for row in rows] == [v.period.label for v in series], indicator.code
-            flagged = [row[0] for row in rows if row[2] != "None (common cause)"]
+            assert rows[cut][2].startswith("Phase 2, from "), indicator.code
+            flagged = [row[0] for row in rows if row[3] != "None (common cause)"]
             assert flagged == special, indicator.code
 
     # Pure noise: common cause.

@@ -6,9 +6,16 @@ import pytest
 from django.urls import reverse
 
 from indicators.periods import ensure_periods
+from indicators.tests.factories import IndicatorFactory
 from organisation.models import Role
-from organisation.tests.factories import CouncilFactory, DirectorateFactory, UserFactory
+from organisation.tests.factories import (
+    CouncilFactory,
+    DirectorateFactory,
+    OrgUnitFactory,
+    UserFactory,
+)
 from scorecards.models import Narrative
+from scorecards.tests.builders import Returns
 from strategy.tests.factories import AmbitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +109,26 @@ def test_the_performance_team_writes_an_ambitions_narrative(client):
     )
 
     assert Narrative.objects.get(ambition=ambition).going_well == "Carbon down 4%"
+
+
+def test_live_figure_tokens_in_a_directorates_narrative_are_filled_in(client, place):
+    service = OrgUnitFactory(parent=place, kind="service", name="Waste", code="waste")
+    indicator = IndicatorFactory(code="WST-01", owner=service)
+    Returns().signed_off(indicator, "2025-26-Q2", "44.2")
+    client.force_login(UserFactory(roles=[Role.DIRECTOR], units=[place]))
+
+    write(
+        client,
+        narrative_url(place),
+        going_well="Recycling reached [value:WST-01] ([status:WST-01]) in [period:WST-01]. "
+        "[value:NOPE-99] stays as typed.",
+    )
+    page = client.get(
+        reverse("scorecards:directorate", args=["place"]), {"period": "2025-26-Q2"}
+    ).content.decode()
+
+    assert "Recycling reached 44.2% (Data only) in Q2 2025/26." in page
+    assert "[value:WST-01]" not in page
+    assert "[value:NOPE-99] stays as typed." in page
+    # The narrative itself keeps its tokens, to be filled afresh each quarter.
+    assert Narrative.objects.get().going_well.startswith("Recycling reached [value:WST-01]")

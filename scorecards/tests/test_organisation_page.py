@@ -50,8 +50,7 @@ def councillor(client):
 
 
 def strategic(outcome, returns, figures, *, target=None, **fields):
-    indicator = IndicatorFactory(in_sets=["strategic"], **fields)
-    indicator.outcomes.add(outcome)
+    indicator = IndicatorFactory(in_sets=["strategic"], outcomes=[outcome], **fields)
     for code, figure in figures.items():
         returns.signed_off(indicator, code, figure)
     if target is not None:

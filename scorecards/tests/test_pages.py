@@ -108,9 +108,15 @@ def framework(today):
 
 
 def indicator(t, code, title, *, sets, owner, outcomes=(), committees=(), figures=(), **fields):
-    made = IndicatorFactory(code=code, title=title, in_sets=sets, owner=owner, **fields)
-    made.outcomes.add(*outcomes)
-    made.committees.add(*committees)
+    made = IndicatorFactory(
+        code=code,
+        title=title,
+        in_sets=sets,
+        owner=owner,
+        outcomes=list(outcomes),
+        committees=list(committees),
+        **fields,
+    )
     for period_code, figure, *commentary in figures:
         entries = {"commentary": commentary[0]} if commentary else {}
         t.returns.signed_off(made, period_code, figure, **entries)
@@ -413,6 +419,21 @@ def test_the_indicator_page_shows_the_figure_and_every_period(client, thread, co
     assert len(rows) == len(STABLE_SERIES)
 
 
+def test_a_first_figure_says_there_is_nothing_to_compare_with(client, thread, councillor):
+    indicator(
+        thread,
+        "NEW-01",
+        "A new measure",
+        sets=["operational"],
+        owner=thread.waste,
+        figures=[(Q2, "12.0")],
+    )
+    page = get(client, url("indicator", "NEW-01"))
+
+    assert "Not comparable: no figure for Q1 2025/26 to compare with" in page
+    assert "to compare with ()" not in page and "compared with Q1 2025/26 ()" not in page
+
+
 # --- the thread in the breadcrumbs ------------------------------------------------------------
 
 
@@ -659,6 +680,100 @@ def test_exports_of_a_quarter_chosen_name_it(client, thread, councillor):
         'attachment; filename="waste-and-recycling-q1-2025-26.csv"'
     )
     assert {r["Period"] for r in read_csv(response)} == {"Q1 2025/26"}
+
+
+# --- data quality ---------------------------------------------------------------------------
+
+MARKER = re.compile(r'<strong class="govuk-tag govuk-tag--teal gt-data-quality">([^<]+)</strong>')
+NOTE = 'id="data-quality-note"'
+PROVISIONAL_NOTE = "<strong>Provisional</strong>: may change when final data are available."
+ROW = re.compile(r'<tr class="govuk-table__row">(.*?)</tr>', re.S)
+
+
+def markers_by_code(page: str) -> dict[str, list[str]]:
+    """The data quality markers in each indicator's row of the page's tables."""
+    found = {}
+    for row in ROW.findall(page):
+        code = ROW_CODE.search(row)
+        if code:
+            found[code.group(1)] = MARKER.findall(row)
+    return found
+
+
+@pytest.fixture
+def provisional(thread):
+    """PRV-01: Q1's figure estimated, Q2's signed off as provisional; every other figure final."""
+    made = indicator(
+        thread,
+        "PRV-01",
+        "Garden waste subscriptions renewed",
+        sets=["strategic"],
+        owner=thread.waste,
+        outcomes=[thread.less_waste],
+    )
+    thread.returns.signed_off(made, Q1, "61.0", data_quality="estimated")
+    thread.returns.signed_off(made, Q2, "64.5", data_quality="provisional")
+    return made
+
+
+def test_a_provisional_figure_is_marked_beside_it_and_explained_once(
+    client, thread, provisional, councillor
+):
+    for page_name in ("organisation", "ambition", "service"):
+        page = get(client, page_urls()[page_name])
+        markers = markers_by_code(page)
+
+        assert markers["PRV-01"] == ["Provisional"], page_name
+        assert markers["RCY-01"] == [], page_name
+        assert not any(found for code, found in markers.items() if code != "PRV-01"), page_name
+        assert page.count(NOTE) == 1, page_name
+        assert PROVISIONAL_NOTE in page
+        assert "<strong>Estimated</strong>" not in page  # no estimated figure is shown
+
+
+def test_a_scorecard_of_final_figures_has_no_marker_and_no_note(client, thread, councillor):
+    page = get(client, url("organisation"))
+
+    assert not MARKER.search(page)
+    assert NOTE not in page
+
+
+def test_the_indicator_page_marks_the_figure_and_each_period_of_its_history(
+    client, thread, provisional, councillor
+):
+    page = get(client, url("indicator", "PRV-01"))
+    summary = page[: page.index("Every period")]
+    history = page[page.index("Every period") : page.index(">Definition<")]
+    quality_of = {
+        text(period): MARKER.findall(cells)
+        for period, cells in re.findall(
+            r'<th scope="row" class="govuk-table__header">([^<]+)</th>(.*?)</tr>', history, re.S
+        )
+    }
+
+    assert MARKER.findall(summary) == ["Provisional"]
+    assert quality_of["Q2 2025/26"] == ["Provisional"]
+    assert quality_of["Q1 2025/26"] == ["Estimated"]
+    assert quality_of["Q4 2024/25"] == []  # no figure
+    assert page.count(NOTE) == 1
+    assert PROVISIONAL_NOTE in page and "<strong>Estimated</strong>: worked out from" in page
+    # A final figure's page has neither.
+    final = get(client, url("indicator", "RCY-01"))
+    assert not MARKER.search(final) and NOTE not in final
+
+
+def test_exports_have_a_data_quality_column(client, thread, provisional, councillor):
+    address = url("outcome", "less-waste")
+    csv_rows = {r["Code"]: r for r in read_csv(client.get(address, {"format": "csv"}))}
+    _, xlsx_rows, _ = read_xlsx(client.get(address, {"format": "xlsx"}))
+    by_code = {r["Code"]: r for r in xlsx_rows}
+
+    assert "Data quality" in exports.HEADERS
+    assert csv_rows["PRV-01"]["Data quality"] == by_code["PRV-01"]["Data quality"] == "Provisional"
+    assert csv_rows["RCY-01"]["Data quality"] == by_code["RCY-01"]["Data quality"] == "Final"
+    assert csv_rows["FLY-01"]["Data quality"] == ""  # only a draft: no figure to judge
+    q1 = {r["Code"]: r for r in read_csv(client.get(address, {"period": Q1, "format": "csv"}))}
+    assert q1["PRV-01"]["Data quality"] == "Estimated"
 
 
 # --- query counts -------------------------------------------------------------------------------

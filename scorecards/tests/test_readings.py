@@ -9,10 +9,11 @@ from indicators.models import Frequency, Period, Target
 from indicators.periods import ensure_periods
 from indicators.tests.factories import IndicatorFactory, ReportingCycleFactory
 from organisation.tests.factories import CouncilFactory
-from scorecards.readings import read_indicators
+from scorecards.readings import indicator_history, read_indicators
 from scorecards.tests.builders import Returns
 from status.direction import Comparison, Direction
 from status.periods import Aggregation
+from status.quality import Quality
 from status.rag import Polarity, Rag
 from status.spc import Variation
 
@@ -194,3 +195,57 @@ def test_a_changed_definition_judges_old_periods_by_the_old_version(council, ret
 
     assert reading.figure_shown == "90%"
     assert reading.rag is Rag.green
+
+
+# Data quality (docs/status-rules.md, "Data quality")
+
+
+def test_a_provisional_figure_reads_provisional_and_a_final_one_final(council, returns):
+    provisional, final = IndicatorFactory(), IndicatorFactory()
+    returns.signed_off(provisional, "2025-26-Q2", "60", data_quality="provisional")
+    returns.signed_off(final, "2025-26-Q2", "60")
+
+    readings = read_indicators(
+        [provisional, final], Period.objects.get(code="2025-26-Q2"), today=TODAY, council=council
+    )
+
+    assert readings[provisional.pk].data_quality is Quality.provisional
+    assert readings[final.pk].data_quality is Quality.final
+
+
+def test_a_quarter_summed_from_months_is_as_firm_as_its_least_firm_month(council, returns):
+    summed = IndicatorFactory(frequency=Frequency.MONTHLY, aggregation=Aggregation.sum)
+    returns.signed_off(summed, "2025-07", "100", data_quality="estimated")
+    returns.signed_off(summed, "2025-08", "120", data_quality="provisional")
+    returns.signed_off(summed, "2025-09", "130")
+    snapshot = IndicatorFactory(frequency=Frequency.MONTHLY, aggregation=Aggregation.snapshot)
+    returns.signed_off(snapshot, "2025-07", "70", data_quality="provisional")
+    returns.signed_off(snapshot, "2025-09", "75", data_quality="estimated")
+
+    assert read(summed, "2025-26-Q2", council).data_quality is Quality.provisional
+    # A snapshot is its latest month alone.
+    assert read(snapshot, "2025-26-Q2", council).data_quality is Quality.estimated
+
+
+def test_a_figure_still_awaiting_sign_off_marks_nothing(council, returns):
+    indicator = IndicatorFactory()
+    returns.submitted(indicator, "2025-26-Q2", "60", data_quality="provisional")
+
+    assert read(indicator, "2025-26-Q2", council).data_quality is Quality.final
+
+
+def test_the_history_marks_each_period_by_its_own_quality(council, returns):
+    indicator = IndicatorFactory()
+    returns.signed_off(indicator, "2025-26-Q1", "50", data_quality="estimated")
+    returns.signed_off(indicator, "2025-26-Q2", "60", data_quality="provisional")
+    returns.signed_off(indicator, "2024-25-Q4", "40")
+
+    history = indicator_history(
+        indicator, Period.objects.get(code="2025-26-Q2"), today=TODAY, council=council
+    )
+    by_period = {r.period.code: r.data_quality for r in history}
+
+    assert by_period["2025-26-Q2"] is Quality.provisional
+    assert by_period["2025-26-Q1"] is Quality.estimated
+    assert by_period["2024-25-Q4"] is Quality.final
+    assert by_period["2024-25-Q3"] is Quality.final  # no figure: nothing to mark

@@ -42,10 +42,25 @@ def test_a_councillor_signs_in_and_reads_the_organisation_scorecard(
     assert {"Green", "Amber", "Red"} <= set(statuses), statuses
     # A councillor is not staff: no way into the admin.
     expect(page.get_by_role("link", name="Admin")).to_have_count(0)
+    # The demo's latest figures include provisional ones: marked in words, explained once.
+    markers = page.locator("main .gt-data-quality")
+    assert "Provisional" in markers.all_inner_texts()
+    expect(page.locator("#data-quality-note")).to_contain_text(
+        "Provisional: may change when final data are available."
+    )
     assert_accessible(page)
 
     if os.environ.get("GOLDEN_THREAD_SCREENSHOTS") == "1":
         save_readme_screenshot(page)
+
+    # The page of a provisional figure marks it, and the period in its history, and passes too.
+    marked = markers.filter(has_text="Provisional").first.locator("xpath=ancestor::tr")
+    marked.get_by_role("link").first.click()
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Provisional")
+    history = page.get_by_role("region", name=re.compile("^Every period of"))
+    expect(history.locator(".gt-data-quality").first).to_have_text("Provisional")
+    expect(page.locator("#data-quality-note")).to_have_count(1)
+    assert_accessible(page)
 
 
 def save_readme_screenshot(page) -> None:
