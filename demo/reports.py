@@ -80,7 +80,8 @@ def _committee_report(committee, meeting, period, performance, director, today, 
     _write_ambition_narratives(report, performance, today)
     _write(report, performance, today, contact="Tom Greenaway, Head of Performance and Insight")
     if approve:
-        reporting.approve_report(report, by=director, make_files=False)
+        seen = reporting.seen_now(report)
+        reporting.approve_report(report, by=director, seen=seen, make_files=False)
     _backdate(report, meeting.starts_at)
     return report
 
@@ -108,7 +109,8 @@ def _annual_report(today, performance, director) -> int:
         publish_after=published,
     )
     if published.date() <= today:
-        reporting.approve_report(report, by=director, make_files=False)
+        seen = reporting.seen_now(report)
+        reporting.approve_report(report, by=director, seen=seen, make_files=False)
     _backdate(report, published)
     return 1
 

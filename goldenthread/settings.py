@@ -7,9 +7,8 @@ With none set, the app runs as the demo: SQLite under var/, debug on, a fixed de
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-from goldenthread.environment import env_bool, env_int, env_list, env_str
+from goldenthread.environment import env_bool, env_int, env_list, env_secret_key, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GOLDEN_THREAD_VAR_DIR", str(BASE_DIR / "var")))
@@ -17,11 +16,8 @@ VAR_DIR = Path(env_str("GOLDEN_THREAD_VAR_DIR", str(BASE_DIR / "var")))
 DEMO_MODE = env_bool("GOLDEN_THREAD_DEMO", default=True)
 DEBUG = env_bool("DJANGO_DEBUG", default=DEMO_MODE)
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEMO_MODE:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when GOLDEN_THREAD_DEMO is off")
-    SECRET_KEY = "demo-only-not-secret-golden-thread-" + "x" * 20
+# Outside demo mode, a missing or weak key stops the app (goldenthread/environment.py).
+SECRET_KEY = env_secret_key("DJANGO_SECRET_KEY", demo=DEMO_MODE)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "goldenthread.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "goldenthread.urls"

@@ -28,7 +28,7 @@ from indicators.models import (
     Value,
     ValueRevision,
 )
-from indicators.workflow import ENTRY_FIELDS, record_value, revise_value
+from returns.cycles import check_cycle_dates
 
 
 @admin.register(Period)
@@ -319,13 +319,42 @@ class BaselineAdmin(admin.ModelAdmin):
     autocomplete_fields = ["indicator", "period"]
 
 
+class ReportingCycleForm(forms.ModelForm):
+    class Meta:
+        model = ReportingCycle
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        dates = {name: cleaned.get(name) for name in CYCLE_DATES}
+        if all(dates.values()):
+            problems = check_cycle_dates(period=self.instance.period, **dates)
+            for name, message in problems:
+                self.add_error(name, message)
+        return cleaned
+
+
+CYCLE_DATES = ("opens_on", "data_entry_deadline", "signoff_deadline")
+
+
 @admin.register(ReportingCycle)
 class ReportingCycleAdmin(admin.ModelAdmin):
+    """A cycle is planned, opened, closed and reopened on the cycle pages, which record who,
+    when and why (`returns.cycles`); here its state is shown, never changed."""
+
     list_display = ["period", "state", "opens_on", "data_entry_deadline", "signoff_deadline"]
     list_filter = ["state", "period__kind"]
     list_select_related = ["period"]
     autocomplete_fields = ["period"]
     filter_horizontal = ["meetings"]
+    readonly_fields = ["period", "state", "opened_by", "opened_at", "closed_by", "closed_at"]
+    form = ReportingCycleForm
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting a closed cycle would unlock its figures
 
 
 class RevisionInline(admin.TabularInline):
@@ -339,30 +368,10 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
-class ValueForm(forms.ModelForm):
-    change_reason = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason for the change",
-        help_text="Needed to change a signed-off figure: it goes back for sign-off",
-    )
-
-    class Meta:
-        model = Value
-        fields = "__all__"
-
-    def clean(self):
-        cleaned = super().clean()
-        changed = [name for name in self.changed_data if name != "change_reason"]
-        revising = self.instance.pk and self.instance.is_signed_off and changed
-        if revising and not (cleaned.get("change_reason") or "").strip():
-            self.add_error("change_reason", "Give a reason for changing a signed-off figure")
-        return cleaned
-
-
 @admin.register(Value)
 class ValueAdmin(admin.ModelAdmin):
-    """Figures are changed through the sign-off workflow; the admin shows them and their history."""
+    """Figures are entered, signed off and revised on the return and value pages, through the
+    workflow with its checks and history; the admin only shows them and their history."""
 
     list_display = ["indicator", "period", "figure", "state", "data_quality", "updated_at"]
     list_filter = ["state", "data_quality", "period__kind"]
@@ -381,26 +390,15 @@ class ValueAdmin(admin.ModelAdmin):
         "approved_at",
     ]
     inlines = [RevisionInline]
-    form = ValueForm
 
-    def save_model(self, request, obj, form, change):
-        entries = {name: form.cleaned_data[name] for name in ENTRY_FIELDS}
-        if change and obj.is_signed_off:
-            revise_value(
-                value=obj,
-                entries=entries,
-                by=request.user,
-                reason=form.cleaned_data["change_reason"],
-            )
-        else:
-            saved = record_value(
-                indicator=form.cleaned_data["indicator"],
-                period=form.cleaned_data["period"],
-                entries=entries,
-                by=request.user,
-                reason=form.cleaned_data["change_reason"],
-            )
-            obj.pk = saved.pk
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a figure's history is kept, whatever became of it
 
 
 @admin.register(ValueRevision)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.entries import entry_problems
 from indicators.models import (
     Baseline,
     CycleState,
@@ -20,6 +21,7 @@ from indicators.models import (
     ValueRevision,
     ValueState,
 )
+from indicators.validation import figure_problems
 
 
 class WorkflowError(ValueError):
@@ -28,6 +30,15 @@ class WorkflowError(ValueError):
 
 class StaleValueError(WorkflowError):
     """Someone else changed the value since the caller read it."""
+
+
+class InvalidFigure(WorkflowError):
+    """The figure breaks its indicator's rules (`indicators.validation`): `problems` maps each
+    field to its message."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
 
 
 STALE = (
@@ -72,10 +83,21 @@ def _write_revision(value: Value, *, action, before, by, reason: str, at) -> Val
     )
 
 
+def is_locked(period: Period) -> bool:
+    """Whether a closed reporting cycle locks the period's figures (and their evidence)."""
+    return ReportingCycle.objects.filter(period=period, state=CycleState.CLOSED).exists()
+
+
 def _check_open(period: Period) -> None:
-    """A closed reporting cycle locks its period's figures."""
-    if ReportingCycle.objects.filter(period=period, state=CycleState.CLOSED).exists():
+    if is_locked(period):
         raise WorkflowError(CYCLE_CLOSED.format(period=period.label))
+
+
+def _check_figure(value: Value, *, submitting: bool) -> None:
+    """Every path that changes a figure (form, revision, import, admin) passes here."""
+    problems = figure_problems(value.indicator, value, submitting=submitting)
+    if problems:
+        raise InvalidFigure(problems)
 
 
 def _locked(value: Value, expected_version: int | None) -> Value:
@@ -90,6 +112,9 @@ def _apply(value: Value, entries: dict) -> list[str]:
     unknown = set(entries) - set(ENTRY_FIELDS)
     if unknown:
         raise WorkflowError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    problems = entry_problems(entries)
+    if problems:
+        raise WorkflowError(" ".join(problems.values()))
     changed = []
     for name, new in entries.items():
         if getattr(value, name) != new:
@@ -121,6 +146,7 @@ def record_value(
             indicator=indicator, period=period, entered_by=by, entered_at=now, updated_at=now
         )
         _apply(value, entries)
+        _check_figure(value, submitting=False)
         value.save()
         _write_revision(
             value,
@@ -138,6 +164,7 @@ def record_value(
     changed = _apply(value, entries)
     if not changed:
         return value
+    _check_figure(value, submitting=False)
     value.lock_version += 1
     value.updated_at = now
     value.save(update_fields=[*changed, "lock_version", "updated_at"])
@@ -167,6 +194,7 @@ def submit_value(*, value: Value, by, expected_version: int | None = None) -> Va
     value = _locked(value, expected_version)
     if value.state not in EDITABLE_STATES:
         raise WorkflowError(CANNOT_SUBMIT)
+    _check_figure(value, submitting=True)
     now = timezone.now()
     value.submitted_by, value.submitted_at = by, now
     return _transition(
@@ -232,6 +260,7 @@ def revise_value(
     now = timezone.now()
     before = value.snapshot()
     changed = _apply(value, entries)
+    _check_figure(value, submitting=True)
     value.state = ValueState.SUBMITTED
     value.submitted_by, value.submitted_at = by, now
     value.approved_by, value.approved_at = None, None

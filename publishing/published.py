@@ -24,7 +24,7 @@ from charts.svg import Chart
 from reports.content import ReportContent, Row, Section, roll_up_rows
 from reports.models import Report, ReportKind, ReportState
 from reports.outputs.paper import data_quality_lead
-from reports.publication import release_time, released_reports
+from reports.publication import release_times, released_reports
 from status.direction import Direction
 from status.rag import Rag
 from strategy.models import Ambition
@@ -232,9 +232,10 @@ class Publication:
 
     def __init__(self, now: datetime):
         self.now = now
-        reports = released_reports(now).defer("snapshot")
+        reports = list(released_reports(now).defer("snapshot"))
+        released_at = release_times(reports)
         self.reports: list[PublishedReport] = [
-            PublishedReport(report=r, released_at=release_time(r), period=_period_of(r))
+            PublishedReport(report=r, released_at=released_at[r.pk], period=_period_of(r))
             for r in reports
         ]
 

@@ -288,6 +288,14 @@ class ReportContent:
     def snapshot_hash(self) -> str:
         return content_hash(self.to_snapshot())
 
+    def reading_hash(self) -> str:
+        """The hash of what a reader sees: the snapshot without when it was built or who
+        approved it, so the same report read twice hashes the same."""
+        reading = self.to_snapshot()
+        for name in UNREAD_FIELDS:
+            reading.pop(name, None)
+        return content_hash(reading)
+
     @classmethod
     def from_snapshot(cls, data: dict) -> ReportContent:
         data = dict(data)
@@ -301,6 +309,10 @@ class ReportContent:
             for a in data["appendices"]
         ]
         return cls(**data)
+
+
+# Fields of the snapshot that record its making, not what the report says.
+UNREAD_FIELDS = ("built_at", "approved_by", "approved_at")
 
 
 def content_hash(snapshot: dict) -> str:

@@ -7,13 +7,19 @@ page is made from.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from indicators.models import Period
 from organisation.permissions import Action, require
 from reports.building import build_content
-from reports.content import TOKEN, token_problems
+from reports.content import TOKEN, local_iso, token_problems
 from reports.models import (
     OutputFormat,
     OutputState,
@@ -24,7 +30,8 @@ from reports.models import (
     ReportOutput,
     ReportState,
 )
-from reports.publication import is_released
+from reports.publication import is_released, release_times
+from strategy.models import Meeting
 
 NARRATIVE_FIELDS = (
     "purpose",
@@ -46,6 +53,35 @@ class StaleReport(Exception):
         by = report.edited_by.get_full_name() if report.edited_by else "someone"
         when = timezone.localtime(report.edited_at).strftime("%-d %B %Y at %-I:%M%p").lower()
         super().__init__(f"{by} changed this report on {when}")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The version of a report an approver read: its edit count and the hash of its content
+    (narrative and figures). The approval form carries it; approval refuses any other."""
+
+    lock_version: int
+    content_hash: str
+
+
+class ChangedSinceRead(Exception):
+    """The report, or a figure in it, changed after the approver read it."""
+
+    def __init__(self, report: Report, *, edited: bool):
+        self.report = report
+        if edited:
+            super().__init__(f"{StaleReport(report)}, after you read it")
+        else:
+            super().__init__("The figures in it have changed since you read it")
+
+
+def seen_now(report: Report, content=None) -> Seen:
+    """The version of the draft as it is stored now; pass `content` if it was just built from
+    this very `report`."""
+    if content is None:
+        report = Report.objects.get(pk=report.pk)
+        content = build_content(report)
+    return Seen(lock_version=report.lock_version, content_hash=content.reading_hash())
 
 
 def _event(report: Report, kind: str, by, reason: str = "") -> None:
@@ -127,18 +163,25 @@ def save_report(
 
 
 @transaction.atomic
-def approve_report(report: Report, *, by, make_files: bool = True) -> Report:
+def approve_report(report: Report, *, by, seen: Seen, make_files: bool = True) -> Report:
     """Approve a draft for release, freezing its content, and start making its files
-    (`make_files=False` leaves them to `queue_missing_files`)."""
+    (`make_files=False` leaves them to `queue_missing_files`).
+
+    `seen` is the version the approver read (`seen_now` when they opened the form): if the
+    narrative or any figure has changed since, nothing is approved (`ChangedSinceRead`)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     require(by, Action.APPROVE_REPORT, report)
     if report.state != ReportState.DRAFT:
         raise ValidationError("Only a draft report can be approved")
     now = timezone.now()
+    content = build_content(report)
+    if content.reading_hash() != seen.content_hash:
+        raise ChangedSinceRead(report, edited=report.lock_version != seen.lock_version)
     report.state = ReportState.APPROVED
     report.approved_by = by
     report.approved_at = now
-    content = build_content(report)
+    content.approved_by = by.get_full_name() if by else ""
+    content.approved_at = local_iso(now)
     report.snapshot = content.to_snapshot()
     report.snapshot_hash = content.snapshot_hash()
     report.lock_version += 1
@@ -196,6 +239,103 @@ def hold_report(report: Report, *, by, publish_after, reason: str) -> Report:
     when = timezone.localtime(publish_after).strftime("%-d %B %Y, %H:%M") if publish_after else ""
     _event(report, ReportEventKind.HELD, by, f"{when}: {reason.strip()}" if when else reason)
     return report
+
+
+MEETING_REASON_REQUIRED = (
+    "Enter why the meeting is changing: an approved report is published when it starts"
+)
+MEETING_PUBLISHED_REPORT = (
+    "“{title}” is already published: withdraw it before moving its meeting later"
+)
+
+
+@dataclass(frozen=True)
+class PublicationMove:
+    """An approved report whose publication a meeting's change moves (None: held back)."""
+
+    report: Report
+    before: datetime | None
+    after: datetime | None
+
+
+def publication_moves(meeting: Meeting, *, starts_at, is_cancelled: bool) -> list[PublicationMove]:
+    """What moving, cancelling or reinstating the meeting would do to publication: its own
+    approved reports, and those without a meeting that wait for its reports (decision 0011)."""
+    own = Report.objects.filter(meeting=meeting).exclude(state=ReportState.WITHDRAWN)
+    overlapping = Q(pk__in=[])
+    for period in Period.objects.filter(reports__in=own).distinct():
+        overlapping |= Q(
+            period__starts_on__lte=period.ends_on, period__ends_on__gte=period.starts_on
+        )
+    reports = list(
+        Report.objects.filter(state=ReportState.APPROVED)
+        .filter(Q(meeting=meeting) | (Q(meeting__isnull=True) & overlapping))
+        .select_related("meeting", "period")
+        .defer("snapshot")
+    )
+    changed = copy.copy(meeting)
+    changed.starts_at, changed.is_cancelled = starts_at, is_cancelled
+    before = release_times(reports)
+    after = release_times(reports, meeting=changed)
+    return [
+        PublicationMove(report, before[report.pk], after[report.pk])
+        for report in reports
+        if before[report.pk] != after[report.pk]
+    ]
+
+
+def check_meeting_change(moves: list[PublicationMove], *, reason: str) -> None:
+    """A change that moves publication needs a reason, and may not take a published report
+    back off the public site."""
+    if not moves:
+        return
+    if not reason.strip():
+        raise ValidationError({"reason": MEETING_REASON_REQUIRED})
+    now = timezone.now()
+    for move in moves:
+        was_public = move.before is not None and move.before <= now
+        if was_public and (move.after is None or move.after > now):
+            raise ValidationError(MEETING_PUBLISHED_REPORT.format(title=move.report.title))
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
+
+
+def _meeting_change(meeting: Meeting, *, starts_at, is_cancelled: bool) -> str:
+    name = f"{meeting.committee.name} meeting"
+    if is_cancelled and not meeting.is_cancelled:
+        return f"{name} of {_when(meeting.starts_at)} cancelled"
+    if meeting.is_cancelled and not is_cancelled:
+        return f"{name} reinstated for {_when(starts_at)}"
+    return f"{name} moved from {_when(meeting.starts_at)} to {_when(starts_at)}"
+
+
+def _publication(moment) -> str:
+    if moment is None:
+        return "held back until a publication time is set"
+    if moment <= timezone.now():
+        return "published at once"
+    return f"published at {_when(moment)}"
+
+
+@transaction.atomic
+def change_meeting(meeting: Meeting, *, by, starts_at, is_cancelled: bool, reason: str) -> Meeting:
+    """Move, cancel or reinstate a meeting. If that moves when an approved report is published,
+    the change needs a reason, is recorded on each such report ("publication time set"), and
+    is refused if it would take a published report back off the public site."""
+    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    moves = publication_moves(meeting, starts_at=starts_at, is_cancelled=is_cancelled)
+    if moves:
+        require(by, Action.PREPARE_REPORT)
+    check_meeting_change(moves, reason=reason)
+    change = _meeting_change(meeting, starts_at=starts_at, is_cancelled=is_cancelled)
+    meeting.starts_at, meeting.is_cancelled = starts_at, is_cancelled
+    meeting.save(update_fields=["starts_at", "is_cancelled"])
+    for move in moves:
+        publication = _publication(move.after)
+        _event(move.report, ReportEventKind.HELD, by, f"{change}, {publication}: {reason.strip()}")
+    return meeting
 
 
 @transaction.atomic

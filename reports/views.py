@@ -2,6 +2,9 @@
 files. Councillors and officers see approved reports before the public does; drafts are for
 the performance team and directors."""
 
+import re
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +21,7 @@ from reports.building import report_content
 from reports.content import draft_exceptions_text
 from reports.forms import HoldForm, NewReportForm, ReasonForm, ReportForm
 from reports.models import OutputFormat, OutputState, Report, ReportOutput, ReportState
-from reports.publication import is_released, release_time
+from reports.publication import is_released, release_if_approved, release_time, release_times
 
 
 def _visible(user, report: Report) -> bool:
@@ -35,12 +38,17 @@ def _report(request, report_id: int) -> Report:
     return report
 
 
-def _release_text(report: Report, now) -> str:
+def _release_text(report: Report, now, moment) -> str:
+    """What the report's release stands at; `moment` is its `release_time`."""
     if report.state == ReportState.DRAFT:
         return "Draft: not approved"
     if report.state == ReportState.WITHDRAWN:
         return "Withdrawn from publication"
-    moment = release_time(report)
+    if moment is None and report.meeting_id is None:
+        return (
+            "Approved: held back until a committee report of its period, whose meeting was "
+            "cancelled, is given a publication time or withdrawn"
+        )
     if moment is None:
         return "Approved: held back (its meeting was cancelled; set a publication time)"
     if moment <= now:
@@ -54,11 +62,15 @@ def report_list(request):
     if not can(request.user, Action.VIEW_REPORT_DRAFTS):
         reports = reports.exclude(state=ReportState.DRAFT)
     now = timezone.now()
+    reports = list(reports)
+    moments = release_times(reports)
     return render(
         request,
         "reports/list.html",
         {
-            "rows": [(report, _release_text(report, now)) for report in reports],
+            "rows": [
+                (report, _release_text(report, now, moments[report.pk])) for report in reports
+            ],
             "may_prepare": can(request.user, Action.PREPARE_REPORT),
             "nav_current": "reports",
         },
@@ -95,6 +107,8 @@ def report_page(request, report_id: int):
     report = _report(request, report_id)
     user, now = request.user, timezone.now()
     released = report.state == ReportState.APPROVED and is_released(report, now)
+    content = report_content(report)
+    may_approve = report.state == ReportState.DRAFT and can(user, Action.APPROVE_REPORT, report)
     outputs = {}
     for output_format in OutputFormat:
         latest = (
@@ -110,14 +124,17 @@ def report_page(request, report_id: int):
         "reports/report.html",
         {
             "report": report,
-            **document_context(report_content(report)),
-            "release_text": _release_text(report, now),
+            **document_context(content),
+            "release_text": _release_text(report, now, release_time(report)),
             "released": released,
             "outputs": [(fmt, outputs[fmt]) for fmt in OutputFormat],
             "events": list(report.events.select_related("by")),
             "may_edit": report.state == ReportState.DRAFT and can(user, Action.PREPARE_REPORT),
-            "may_approve": report.state == ReportState.DRAFT
-            and can(user, Action.APPROVE_REPORT, report),
+            "may_approve": may_approve,
+            # The approval carries the version read here: an edit after it refuses approval.
+            "approve_url": _approve_url(report, reporting.seen_now(report, content))
+            if may_approve
+            else None,
             "may_reopen": can(user, Action.PREPARE_REPORT)
             and (
                 report.state == ReportState.WITHDRAWN
@@ -209,23 +226,73 @@ def edit_report(request, report_id: int):
     )
 
 
+def _seen_in(data) -> reporting.Seen | None:
+    """The version of the report the approver read, from the approval form or link."""
+    try:
+        lock_version = int(data.get("seen_version", ""))
+    except ValueError:
+        return None
+    content_hash = data.get("seen_hash", "")
+    if not SEEN_HASH.fullmatch(content_hash):
+        return None
+    return reporting.Seen(lock_version=lock_version, content_hash=content_hash)
+
+
+def _approve_url(report: Report, seen: reporting.Seen) -> str:
+    query = urlencode({"seen_version": seen.lock_version, "seen_hash": seen.content_hash})
+    return f"{reverse('reports:approve', args=[report.pk])}?{query}"
+
+
 @login_required
 def approve(request, report_id: int):
+    """Approve the version of the report the director read: the report page's link and the
+    form carry it, and approval is refused if the report or a figure in it changed since."""
     report = _report(request, report_id)
     require(request.user, Action.APPROVE_REPORT, report)
+    read = _seen_in(request.POST if request.method == "POST" else request.GET)
+    changed = None
     if request.method == "POST":
+        if read is None:
+            messages.error(request, APPROVAL_FORM_INCOMPLETE)
+            return redirect("reports:report", report.pk)
         try:
-            reporting.approve_report(report, by=request.user)
+            reporting.approve_report(report, by=request.user, seen=read)
+        except reporting.ChangedSinceRead as refused:
+            changed = str(refused)
         except ValidationError as problem:
             messages.error(request, " ".join(problem.messages))
+            return redirect("reports:report", report.pk)
         else:
             messages.success(request, "Report approved: its files are being made")
-        return redirect("reports:report", report.pk)
+            return redirect("reports:report", report.pk)
+    content = report_content(report)
+    current = reporting.seen_now(report, content) if report.state == ReportState.DRAFT else None
+    now = timezone.now()
+    if changed is None and read is not None and current is not None and read != current:
+        edited = read.lock_version != current.lock_version
+        changed = str(reporting.ChangedSinceRead(report, edited=edited))
     return render(
         request,
         "reports/approve.html",
-        {"report": report, "content": report_content(report), "nav_current": "reports"},
+        {
+            "report": report,
+            "content": content,
+            "changed": changed,
+            "release_at": release_if_approved(report, now),
+            "now": now,
+            "seen_version": current.lock_version if current else None,
+            "seen_hash": current.content_hash if current else None,
+            "nav_current": "reports",
+        },
+        status=409 if changed and request.method == "POST" else 200,
     )
+
+
+SEEN_HASH = re.compile(r"[0-9a-f]{64}")
+APPROVAL_FORM_INCOMPLETE = (
+    "The approval did not say which version of the report you read, so nothing was approved. "
+    "Read the report and approve it from its page"
+)
 
 
 def _reason_page(request, report, *, do, title, button, lead, done):

@@ -35,6 +35,14 @@ class EntryInput:
     imported: bool = False  # from an uploaded file: the revision says so
 
 
+@dataclass
+class SavedReturn:
+    values: list[Value]  # every figure of the return now stored
+    # Figures the officer's copy was out of date for, but that already hold exactly what they
+    # entered: a second click on "Save" or "Submit" after the first one saved.
+    already_saved: list[Indicator]
+
+
 class ReturnConflict(WorkflowError):
     """Someone else saved a figure in this return since the officer opened it."""
 
@@ -56,9 +64,10 @@ def _has_changes(value: Value | None, entries: dict) -> bool:
 @transaction.atomic
 def save_return(
     *, cycle: ReportingCycle, service: OrgUnit, inputs: list[EntryInput], by, submit: bool
-) -> list[Value]:
+) -> SavedReturn:
     """Save an officer's figures for one service and cycle; with `submit`, send them for
-    sign-off. Any problem leaves every figure as it was."""
+    sign-off. Any problem leaves every figure as it was. A figure changed since the officer
+    opened the return is a conflict, unless it already holds exactly what they entered."""
     require(by, Action.ENTER_VALUE, service)
     cycle = ReportingCycle.objects.select_for_update().select_related("period").get(pk=cycle.pk)
     if cycle.state != CycleState.OPEN:
@@ -70,13 +79,15 @@ def save_return(
             period=cycle.period, indicator__in=[i.indicator for i in inputs]
         )
     }
-    saved = []
+    saved, already_saved = [], []
     for item in inputs:
         if item.indicator.owner_id != service.pk:
             raise WorkflowError(f"{item.indicator.title} is not part of {service.name}'s return")
         value = existing.get(item.indicator.pk)
         if value is not None and value.lock_version != item.expected_version:
-            raise ReturnConflict(item.indicator, value)
+            if _has_changes(value, item.entries):
+                raise ReturnConflict(item.indicator, value)
+            already_saved.append(item.indicator)
         if _has_changes(value, item.entries):
             if value is not None and value.state not in EDITABLE_STATES:
                 raise WorkflowError(
@@ -100,4 +111,4 @@ def save_return(
             value = submit_value(value=value, by=by)
         if value is not None:
             saved.append(value)
-    return saved
+    return SavedReturn(values=saved, already_saved=already_saved)

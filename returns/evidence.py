@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Value
+from indicators.workflow import is_locked
 from organisation.permissions import Action, require
 from returns.models import Evidence
 
@@ -29,6 +30,10 @@ WRONG_TYPE = "{name} must be a {allowed} file"
 NOT_WHAT_IT_SAYS = "{name} is not a real {kind} file. Save it again as {kind} and upload that"
 TOO_BIG = "{name} is {size}: evidence files must be {limit} or smaller"
 EMPTY = "{name} is empty"
+CYCLE_CLOSED = (
+    "The reporting cycle for {period} is closed, so its figures and their evidence are locked. "
+    "Ask the performance team to reopen it to add evidence"
+)
 
 
 class EvidenceError(ValueError):
@@ -100,7 +105,12 @@ def check_evidence_file(upload) -> str:
 
 @transaction.atomic
 def attach_evidence(*, value: Value, upload, description: str = "", by) -> Evidence:
+    """Attach a checked file to a value; refused once its reporting cycle is closed, since
+    evidence is part of the figure the cycle locked."""
     require(by, Action.ENTER_VALUE, value)
+    value = Value.objects.select_for_update().select_related("period").get(pk=value.pk)
+    if is_locked(value.period):
+        raise EvidenceError(CYCLE_CLOSED.format(period=value.period.label))
     content_type = check_evidence_file(upload)
     return Evidence.objects.create(
         value=value,

@@ -6,20 +6,75 @@ from decimal import Decimal
 
 from django import forms
 
+from indicators.entries import MAX_TEXT_LENGTH, NumberError, parse_number, text_problem
 from indicators.models import DataQuality
 from returns.collection import EntryInput
 from returns.validation import Entry, check_entry
 
 ROWS_2 = {"rows": 2}
-NOT_A_NUMBER = "{title}: enter the {what} as a number, like {example}"
+NUMBER_PROBLEM = "{title}, {what}: {problem}"
+TEXT_PROBLEM = "{title}: {problem}"
+
+
+# What each free-text field is called in its message.
+TEXT_NAMES = {
+    "not_available_reason": "the reason there is no figure",
+    "commentary": "the commentary",
+    "reasons": "why performance is as it is",
+    "actions": "what is being done",
+    "unusual_reason": "the reason the figure is right",
+    "reason": "the reason",
+}
+
+
+class NumberField(forms.Field):
+    """A number as typed, read by the one strict reading every path shares
+    (`indicators.entries.parse_number`)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, example: str = "92.5", **kwargs):
+        self.example = example
+        self.title = self.what = ""  # the indicator and field its messages name
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        if isinstance(value, Decimal):
+            return value  # an initial value, read from the database
+        try:
+            return parse_number(str(value), example=self.example)
+        except NumberError as error:
+            message = NUMBER_PROBLEM.format(title=self.title, what=self.what, problem=error.message)
+            raise forms.ValidationError(message, code="invalid") from None
+
+
+def _name_fields(form: forms.Form, *, title: str) -> None:
+    """Name the indicator in the number fields' messages, and keep free text within the
+    length a value holds: the browser stops typing at the limit, and `_check_text`
+    refuses a longer text sent another way."""
+    for name, field in form.fields.items():
+        if isinstance(field, NumberField):
+            field.title, field.what = title, name
+        elif name in TEXT_NAMES:
+            field.widget.attrs["maxlength"] = MAX_TEXT_LENGTH
+
+
+def _check_text(form: forms.Form, *, title: str) -> None:
+    for name, what in TEXT_NAMES.items():
+        text = form.cleaned_data.get(name)
+        problem = text_problem(text, what=what) if isinstance(text, str) else None
+        if problem:
+            form.add_error(name, TEXT_PROBLEM.format(title=title, problem=problem))
 
 
 class EntryForm(forms.Form):
     """One indicator's figure, its parts, quality and commentary."""
 
-    figure = forms.DecimalField(required=False, max_digits=20, decimal_places=6, label="Figure")
-    numerator = forms.DecimalField(required=False, max_digits=20, decimal_places=6)
-    denominator = forms.DecimalField(required=False, max_digits=20, decimal_places=6)
+    figure = NumberField(required=False, label="Figure")
+    numerator = NumberField(required=False, example="1250")
+    denominator = NumberField(required=False, example="1250")
     not_available_reason = forms.CharField(
         required=False,
         label="Why there is no figure (if there is none)",
@@ -73,13 +128,7 @@ class EntryForm(forms.Form):
         title = indicator.title
         unit = indicator.unit
         self.fields["figure"].label = f"Figure ({unit})" if unit else "Figure"
-        self.fields["figure"].error_messages["invalid"] = NOT_A_NUMBER.format(
-            title=title, what="figure", example="92.5"
-        )
-        for name in ("numerator", "denominator"):
-            self.fields[name].error_messages["invalid"] = NOT_A_NUMBER.format(
-                title=title, what=name, example="1250"
-            )
+        _name_fields(self, title=title)
         self.fields["numerator"].label = indicator.numerator_label or "Numerator"
         self.fields["denominator"].label = indicator.denominator_label or "Denominator"
         if not indicator.numerator_label:
@@ -87,6 +136,11 @@ class EntryForm(forms.Form):
         if self.is_locked:
             for field in self.fields.values():
                 field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_text(self, title=self.indicator.title)
+        return cleaned
 
     @property
     def is_locked(self) -> bool:
@@ -222,9 +276,11 @@ class DecisionForm(forms.Form):
         self.value = value
         kwargs.setdefault("initial", {"lock_version": value.lock_version, "decision": ""})
         super().__init__(*args, prefix=f"value-{value.pk}", **kwargs)
+        _name_fields(self, title=value.indicator.title)
 
     def clean(self):
         cleaned = super().clean()
+        _check_text(self, title=self.value.indicator.title)
         if cleaned.get("decision") == "return" and not cleaned.get("reason", "").strip():
             self.add_error(
                 "reason",
@@ -237,7 +293,10 @@ class DecisionForm(forms.Form):
 class ReviseForm(forms.Form):
     """Changing a signed-off figure: it goes back for sign-off, with the reason kept."""
 
-    figure = forms.DecimalField(required=False, max_digits=20, decimal_places=6)
+    figure = NumberField(required=False)
+    # Asked for when the indicator has them: a revised figure must still match its parts.
+    numerator = NumberField(required=False, example="1250")
+    denominator = NumberField(required=False, example="1250")
     commentary = forms.CharField(
         required=False, label="What the figure shows", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -254,16 +313,35 @@ class ReviseForm(forms.Form):
             "initial",
             {
                 "figure": _plain(value.figure),
+                "numerator": _plain(value.numerator),
+                "denominator": _plain(value.denominator),
                 "commentary": value.commentary,
                 "lock_version": value.lock_version,
             },
         )
         super().__init__(*args, **kwargs)
-        unit = value.indicator.unit
+        indicator = value.indicator
+        unit = indicator.unit
         self.fields["figure"].label = f"Figure ({unit})" if unit else "Figure"
-        self.fields["figure"].error_messages["invalid"] = NOT_A_NUMBER.format(
-            title=value.indicator.title, what="figure", example="92.5"
-        )
+        _name_fields(self, title=indicator.title)
+        if indicator.numerator_label:
+            self.fields["numerator"].label = indicator.numerator_label
+            self.fields["denominator"].label = indicator.denominator_label or "Denominator"
+        else:
+            del self.fields["numerator"], self.fields["denominator"]
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_text(self, title=self.value.indicator.title)
+        return cleaned
+
+    def entries(self) -> dict:
+        """The workflow's fields from the cleaned data."""
+        entries = {name: self.cleaned_data[name] for name in ("figure", "commentary")}
+        if "numerator" in self.fields:
+            entries["numerator"] = self.cleaned_data["numerator"]
+            entries["denominator"] = self.cleaned_data["denominator"]
+        return entries
 
 
 class EvidenceForm(forms.Form):

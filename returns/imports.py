@@ -13,10 +13,12 @@ import csv
 import io
 import logging
 import math
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
+from xml.parsers import expat
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +26,14 @@ from django.http import Http404
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from indicators.entries import (
+    MAX_TEXT_LENGTH,
+    TEXT_FIELDS,
+    TEXT_TOO_LONG,
+    NumberError,
+    number_from_cell,
+    shown_text,
+)
 from indicators.models import (
     SIGNED_OFF_STATES,
     CycleState,
@@ -55,18 +65,36 @@ from returns.workbooks import (
     INPUT_KEYS,
     NUMBER_KEYS,
     RETURN_SHEET,
+    text_from_cell,
 )
-from status.numbers import round_half_up
 from status.periods import PeriodKind, period_from_code
 
 logger = logging.getLogger(__name__)
 
 MEGABYTE = 1024 * 1024
 MAX_FILE_BYTES = 5 * MEGABYTE
-MAX_ROWS = 5_000
+MAX_ROWS = 5_000  # rows of figures
 PROGRESS_EVERY = 200  # rows checked between progress saves
-DECIMAL_PLACES = 6  # as values are stored
-LARGEST = Decimal(10) ** 14  # 20 digits, 6 of them after the point
+# A workbook is a zip of XML parts. These limits are checked from the zip's directory before
+# anything is unpacked (zipfile never unpacks a part beyond the size the directory gives it).
+MAX_UNPACKED_BYTES = 20 * MEGABYTE  # all parts; the largest return (5,000 rows) is ~6 MB
+MAX_COMPRESSION_RATIO = 100  # Excel packs a sheet about 5 to 20 times
+RATIO_CHECKED_FROM = MEGABYTE  # smaller parts may pack tighter; they are small anyway
+MAX_PARTS = 1_000  # a return workbook has about a dozen
+# Then the parts are counted as they unpack, a chunk at a time, before openpyxl reads them:
+# it builds an object for every element, so a part of small elements (a row of a million
+# empty cells) costs far more memory than its size.
+MAX_ELEMENTS = 500_000  # XML elements of every part together; a 5,000-row return has ~180,000
+MAX_ROW_CELLS = 1_000  # cells in one row of any sheet; a return has 15
+# Formats cost openpyxl some 2 KB each. Excel allows 64,000; a return uses a few dozen.
+MAX_FORMATS = 20_000
+FORMAT_ELEMENTS = frozenset({"xf", "font", "fill", "border", "numFmt", "dxf", "cellStyle"})
+UNPACK_CHUNK = 64 * 1024
+# Checked while the rows stream in, whatever the file says of its own size.
+MAX_LAST_ROW = 10_000  # reading stops here
+MAX_COLUMNS = 50  # in the header row; a return has 15
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
+ABOUT_ROWS = 20  # of the hidden sheet naming the return; it has 7
 
 CSV_COLUMNS = (
     "indicator_code",
@@ -90,7 +118,44 @@ SAVE_AS_CSV = "save it from Excel as “CSV UTF-8 (Comma delimited) (*.csv)” a
 FILE_TOO_LARGE = "“{name}” is {size}; the limit is {limit}. Split it into smaller files"
 FILE_EMPTY = "“{name}” is empty. Choose the file with the figures in it"
 NO_ROWS = "“{name}” has no rows of figures below the header row"
-TOO_MANY_ROWS = "The file has {count:,} rows; the limit is {limit:,}. Split it into smaller files"
+TOO_MANY_ROWS = (
+    "“{name}” has more than {limit:,} rows of figures; the limit is {limit:,}. Split it into "
+    "smaller files"
+)
+TOO_FAR_DOWN = (
+    "“{name}” goes on below row {limit:,}, where reading stops. Delete the empty rows below "
+    "the figures, or split the file into smaller files"
+)
+TOO_MANY_COLUMNS = (
+    "“{name}” has more than {limit:,} columns in its header row. Delete the columns that are "
+    "not part of the return"
+)
+UNPACKS_TOO_LARGE = (
+    "“{name}” unpacks to {size}; the limit is {limit}. Remove what is not part of the "
+    "return (pictures, other sheets, very long text), or download the return's spreadsheet "
+    "again and enter the figures in it"
+)
+TOO_TIGHTLY_PACKED = (
+    "“{name}” has a part ({part}) that unpacks to {ratio:,} times its packed size; the limit "
+    "is {limit:,} times. Excel never packs a spreadsheet this tightly: download the return's "
+    "spreadsheet again and enter the figures in it"
+)
+TOO_MANY_ELEMENTS = (
+    "“{name}” holds more than {limit:,} cells, texts and styles; a return holds far fewer. "
+    "Remove what is not part of the return, or split it into smaller files"
+)
+TOO_MANY_FORMATS = (
+    "“{name}” has more than {limit:,} cell formats; a return uses a few dozen. Copy the "
+    "figures into a fresh download of the return's spreadsheet and upload that"
+)
+ROW_TOO_WIDE = (
+    "“{name}” has a row (row {row} of a sheet) with more than {limit:,} cells. Clear the "
+    "cells to the right of the return's columns"
+)
+TOO_MANY_PARTS = (
+    "“{name}” is made of {count:,} parts; an Excel workbook has a few dozen at most (the "
+    "limit is {limit:,}). Download the return's spreadsheet again and enter the figures in it"
+)
 NOT_A_WORKBOOK = (
     "“{name}” is not an Excel workbook. Upload the spreadsheet downloaded from this return, "
     "saved as an Excel Workbook (.xlsx)"
@@ -106,6 +171,10 @@ NOT_OUR_WORKBOOK = (
 WRONG_RETURN = (
     "“{name}” is the return for {their_service}, {their_period}, not for {service}, {period}. "
     "Upload it on its own return's page, or download this return's spreadsheet and use that"
+)
+WRONG_PERIOD = (
+    "“{name}” is {service}'s return for {their_period}, not for {period}. Upload it on the "
+    "{their_period} return's page, or download this return's spreadsheet and use that"
 )
 NO_RETURN_SHEET = (
     "“{name}” has no sheet called “Return”. Download the return's spreadsheet again and "
@@ -133,6 +202,38 @@ BROKEN = (
 ROW_TOO_LONG = (
     "Row {row} has {count} cells but the header has {expected} columns. Remove the extra "
     "cells, or put text that contains commas in double quotes"
+)
+ROW_TOO_SHORT = (
+    "Row {row} has {count} cells but the header has {expected} columns. Add the missing "
+    "cells: an empty cell still needs its comma"
+)
+UNCLOSED_QUOTE = (
+    "Row {row}: a double quote starts text that is never closed, so every row after it would "
+    "be read into one cell. End the text with a double quote; a double quote inside the text "
+    "must be written twice"
+)
+STRAY_QUOTE = (
+    "Row {row}: a double quote ends quoted text in the middle of a cell. Put the whole cell "
+    "in double quotes, and write each double quote inside it twice"
+)
+UNREADABLE_ROW = "Row {row} cannot be read ({detail}): " + SAVE_AS_CSV
+LINE_BREAK = (
+    "Row {row}, {column}: the cell runs over more than one line. A double quote earlier in "
+    "the row is probably not closed: end quoted text with a double quote"
+)
+SWALLOWED_ROWS = (
+    "Row {row}, {column}: the text runs over lines that look like rows of the file "
+    "(“{line}”). A double quote in it is probably not closed, so those rows would be lost. "
+    "End quoted text with a double quote; a double quote inside the text must be written "
+    "twice"
+)
+CELL_TOO_LONG = (
+    "Row {row}, {column}: the cell holds more than {limit:,} characters, more than a "
+    "spreadsheet cell can. Shorten it"
+)
+CSV_CELL_TOO_LONG = (
+    "Row {row}: a cell holds more than {limit:,} characters, more than a spreadsheet cell "
+    "can. Shorten it"
 )
 CODE_MISSING = "Row {row}, {column}: the indicator code is missing. {fix}"
 CODE_FIX_WORKBOOK = "Do not change the Code column: download the return again for a fresh copy"
@@ -164,8 +265,6 @@ ROW_CYCLE_NOT_OPEN = (
     "{state}. Open it first, or remove the row"
 )
 DUPLICATE_ROW = "Row {row} repeats row {first}: both are for {code} in {period}. Keep one of them"
-NOT_A_NUMBER = "Row {row}, {column}: “{text}” is not a number. Enter a number like {example}"
-TOO_LARGE = "Row {row}, {column}: {text} is too large. Enter a number below 100,000,000,000,000"
 BAD_QUALITY = (
     "Row {row}, {column}: “{text}” is not a data quality. Enter Final, Provisional or Estimated"
 )
@@ -287,7 +386,7 @@ def _columns(found: list[str], expected: dict[str, str], *, name: str, hint: str
         key = expected.get(header)
         if key is None:
             if header:
-                unexpected.append(header)
+                unexpected.append(shown_text(header))
         elif key in positions:
             repeated.append(header)
         else:
@@ -307,9 +406,94 @@ def _columns(found: list[str], expected: dict[str, str], *, name: str, hint: str
     return positions
 
 
-def _check_row_count(count: int) -> None:
-    if count > MAX_ROWS:
-        raise _reject(TOO_MANY_ROWS.format(count=count, limit=MAX_ROWS))
+def _check_unpacked(data: bytes, name: str) -> None:
+    """Refuse a workbook that would unpack to too much, from its zip directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except Exception:  # a damaged zip directory raises many kinds of error
+        raise _reject(NOT_A_WORKBOOK.format(name=name)) from None
+    if len(parts) > MAX_PARTS:
+        raise _reject(TOO_MANY_PARTS.format(name=name, count=len(parts), limit=MAX_PARTS))
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _reject(
+            UNPACKS_TOO_LARGE.format(
+                name=name, size=_size_text(unpacked), limit=_size_text(MAX_UNPACKED_BYTES)
+            )
+        )
+    for part in parts:
+        packed = max(part.compress_size, 1)
+        if part.file_size >= RATIO_CHECKED_FROM and part.file_size > packed * MAX_COMPRESSION_RATIO:
+            raise _reject(
+                TOO_TIGHTLY_PACKED.format(
+                    name=name,
+                    part=shown_text(part.filename),
+                    ratio=part.file_size // packed,
+                    limit=MAX_COMPRESSION_RATIO,
+                )
+            )
+
+
+class _ElementCounter:
+    """Counts a part's XML elements as expat streams it, refusing at the first limit."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.elements = 0
+        self.formats = 0
+        self.row = 0  # the row being read, or 0 outside rows
+        self.row_cells = 0
+
+    def start(self, tag: str, attributes: dict) -> None:
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise _reject(TOO_MANY_ELEMENTS.format(name=self.name, limit=MAX_ELEMENTS))
+        local = tag.rpartition(":")[2]
+        if local in FORMAT_ELEMENTS:
+            self.formats += 1
+            if self.formats > MAX_FORMATS:
+                raise _reject(TOO_MANY_FORMATS.format(name=self.name, limit=MAX_FORMATS))
+        elif local == "row":
+            reference = str(attributes.get("r", ""))
+            self.row = int(reference) if reference.isdigit() else self.row + 1
+            self.row_cells = 0
+        elif local == "c" and self.row:
+            self.row_cells += 1
+            if self.row_cells > MAX_ROW_CELLS:
+                raise _reject(
+                    ROW_TOO_WIDE.format(name=self.name, row=f"{self.row:,}", limit=MAX_ROW_CELLS)
+                )
+
+    def refuse_declarations(self, *_) -> None:
+        # Excel never writes a document type: one can only be there to define entities,
+        # whose expansion is the oldest XML bomb.
+        raise _reject(NOT_A_WORKBOOK.format(name=self.name))
+
+
+def _count_elements(data: bytes, name: str) -> None:
+    """Refuse a workbook with too many XML elements, or a row with too many cells, in any
+    part, streaming each part through expat before openpyxl builds anything from it."""
+    counter = _ElementCounter(name)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for part in archive.infolist():
+                parser = expat.ParserCreate()
+                parser.StartElementHandler = counter.start
+                parser.StartDoctypeDeclHandler = counter.refuse_declarations
+                parser.EntityDeclHandler = counter.refuse_declarations
+                counter.row = 0
+                with archive.open(part) as stream:
+                    try:
+                        while chunk := stream.read(UNPACK_CHUNK):
+                            parser.Parse(chunk, False)
+                        parser.Parse(b"", True)
+                    except expat.ExpatError:
+                        continue  # not XML (a picture): never read as XML by openpyxl either
+    except ImportRejected:
+        raise
+    except Exception:  # a damaged zip: zlib, CRC, compression method, encryption, …
+        raise _reject(NOT_A_WORKBOOK.format(name=name)) from None
 
 
 def read_return_workbook(
@@ -325,6 +509,8 @@ def read_return_workbook(
         raise _reject(OLD_EXCEL.format(name=name))
     if not data.startswith(ZIP_MAGIC):
         raise _reject(NOT_A_WORKBOOK.format(name=name))
+    _check_unpacked(data, name)
+    _count_elements(data, name)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a broken or foreign zip
@@ -353,61 +539,115 @@ def read_return_workbook(
 def _check_workbook_is_for(book, *, name: str, cycle: ReportingCycle, service: OrgUnit) -> None:
     if ABOUT_SHEET not in book.sheetnames:
         raise _reject(NOT_OUR_WORKBOOK.format(name=name))
+    about = book[ABOUT_SHEET]
+    about.reset_dimensions()  # the file's claim of its own size is not trusted
     facts = {
-        str(key): fact
-        for key, fact, *_ in book[ABOUT_SHEET].iter_rows(max_col=2, values_only=True)
+        str(key): text_from_cell(fact) if isinstance(fact, str) else fact
+        for key, fact in about.iter_rows(max_row=ABOUT_ROWS, max_col=2, values_only=True)
         if key
     }
     if facts.get("format") != FORMAT_MARK:
         raise _reject(NOT_OUR_WORKBOOK.format(name=name))
     if str(facts.get("cycle")) != str(cycle.pk) or str(facts.get("service")) != service.code:
-        raise _reject(
-            WRONG_RETURN.format(
-                name=name,
-                their_service=facts.get("service_name") or facts.get("service"),
-                their_period=facts.get("period_label") or facts.get("period"),
-                service=service.name,
-                period=cycle.period.label,
-            )
+        raise _reject(_wrong_return(facts, name=name, cycle=cycle, service=service))
+
+
+def _wrong_return(facts: dict, *, name: str, cycle: ReportingCycle, service: OrgUnit) -> str:
+    """Which return the file is, and which this is: named as Golden Thread names them (the
+    file's own words only if its service or cycle is gone), and told apart if the two
+    services share a name."""
+    code = str(facts.get("service") or "")
+    theirs = OrgUnit.objects.select_related("parent").filter(code=code).first()
+    their_cycle = (
+        ReportingCycle.objects.select_related("period")
+        .filter(pk=int(facts["cycle"]) if str(facts.get("cycle")).isdigit() else None)
+        .first()
+    )
+    their_period = (
+        their_cycle.period.label
+        if their_cycle
+        else shown_text(str(facts.get("period_label") or facts.get("period") or "another period"))
+    )
+    if theirs is not None and theirs.pk == service.pk:
+        return WRONG_PERIOD.format(
+            name=name, service=service.name, their_period=their_period, period=cycle.period.label
         )
+    their_name = (
+        theirs.name
+        if theirs
+        else shown_text(str(facts.get("service_name") or code or "another service"))
+    )
+    our_name = service.name
+    if their_name == our_name:
+        their_name, our_name = _told_apart(theirs, code), _told_apart(service, service.code)
+    return WRONG_RETURN.format(
+        name=name,
+        their_service=their_name,
+        their_period=their_period,
+        service=our_name,
+        period=cycle.period.label,
+    )
+
+
+def _told_apart(unit: OrgUnit | None, code: str) -> str:
+    """A service's name with its directorate, or its code, to tell it from another of the
+    same name."""
+    if unit is None:
+        return shown_text(code)
+    return f"{unit.name} ({unit.parent.name if unit.parent_id else unit.code})"
 
 
 def _read_return_sheet(sheet, *, name: str) -> tuple[dict, list[ParsedRow]]:
+    """The Return sheet's rows, streamed: reading stops at the first limit crossed (rows,
+    columns, cell length), whatever the sheet declares of its own size."""
     by_header = {column.header: column.key for column in COLUMNS}
-    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    found = [str(cell).strip() if cell is not None else "" for cell in header]
+    sheet.reset_dimensions()  # a declared size can be false either way: read what is there
+    header = next(
+        sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ()
+    )
+    found = [text_from_cell(str(cell)).strip() if cell is not None else "" for cell in header]
     while found and not found[-1]:
         found.pop()
+    if len(found) > MAX_COLUMNS:
+        raise _reject(TOO_MANY_COLUMNS.format(name=name, limit=MAX_COLUMNS))
     positions = _columns(found, by_header, name=name)
     wanted = {key: positions[key] for key in ("indicator_code", *INPUT_KEYS)}
-    rows, count = [], 0
-    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
-        values = {
-            key: _cell_value(cells[index]) if index < len(cells) else None
-            for key, index in wanted.items()
-        }
+    headers = {key: header for header, key in by_header.items() if key in wanted}
+    width = max(wanted.values()) + 1
+    rows = []
+    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), start=2):
+        if number > MAX_LAST_ROW:
+            raise _reject(TOO_FAR_DOWN.format(name=name, limit=MAX_LAST_ROW))
+        values = {key: _cell_value(cells[index]) for key, index in wanted.items()}
+        for key, value in values.items():
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+                raise _reject(
+                    CELL_TOO_LONG.format(row=number, column=headers[key], limit=MAX_CELL_CHARACTERS)
+                )
         if all(_is_blank(value) for value in values.values()):
             continue
-        count += 1
-        if count <= MAX_ROWS:
-            rows.append(ParsedRow(number=number, cells=values))
-    _check_row_count(count)
+        if len(rows) == MAX_ROWS:
+            raise _reject(TOO_MANY_ROWS.format(name=name, limit=MAX_ROWS))
+        rows.append(ParsedRow(number=number, cells=values))
     if not rows:
         raise _reject(NO_ROWS.format(name=name))
-    return {key: header for header, key in by_header.items() if key in wanted}, rows
+    return headers, rows
 
 
 def _cell_value(cell) -> object:
-    """A cell as the officer sees it: text, or a number as a Decimal."""
+    """A cell as the officer sees it: text (as written, without the mark that kept it from
+    being read as a formula), or a number as a Decimal."""
     value = cell.value
-    if value is None or isinstance(value, str):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return text_from_cell(value)
     if isinstance(value, bool):
         return str(value).upper()
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))  # the shortest decimal that is this float
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # refused as a number, shown back as it is
+    if isinstance(value, int | float):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
         return str(value)  # a date, say: shown back to the officer as text
     if "%" in (getattr(cell, "number_format", None) or ""):
@@ -422,8 +662,10 @@ def _is_blank(value) -> bool:
 def read_values_csv(file, *, name: str | None = None) -> ParsedRows:
     """The rows of a CSV of figures for many services and periods (see docs/imports.md).
 
-    Raises ImportRejected for a file that cannot be read as one; problems with single cells
-    are found by `check_rows`."""
+    Read strictly: a row that cannot be read exactly as written (a quote never closed, a
+    line break where none belongs, the wrong number of cells) is a problem naming the row,
+    never rows silently run together. Raises ImportRejected for a file that cannot be read
+    as one; problems with single cells are found by `check_rows`."""
     name = _file_name(file, name)
     data = _read_bytes(file, name)
     if data.startswith((ZIP_MAGIC, OLE2_MAGIC)):
@@ -434,42 +676,30 @@ def read_values_csv(file, *, name: str | None = None) -> ParsedRows:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _reject(NOT_UTF8.format(name=name)) from None
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error:
-        raise _reject(NOT_A_CSV.format(name=name)) from None
+    records = _csv_records(text, name=name)
     if all(_is_blank(cell) for record in records for cell in record):
         raise _reject(FILE_EMPTY.format(name=name))
 
     found = [cell.strip().lower() for cell in records[0]]
     while found and not found[-1]:
         found.pop()
+    if len(found) > MAX_COLUMNS:
+        raise _reject(TOO_MANY_COLUMNS.format(name=name, limit=MAX_COLUMNS))
     hint = SEMICOLONS if len(found) == 1 and ";" in found[0] else ""
     positions = _columns(found, {key: key for key in CSV_COLUMNS}, name=name, hint=hint)
 
-    rows, problems, count = [], [], 0
+    rows, problems = [], []
     for number, record in enumerate(records[1:], start=2):
         if all(_is_blank(cell) for cell in record):
             continue
-        count += 1
-        if count > MAX_ROWS:
-            continue
-        extra = [cell for cell in record[len(found) :] if not _is_blank(cell)]
-        if extra:
-            problems.append(
-                problem(
-                    number,
-                    "",
-                    ROW_TOO_LONG.format(row=number, count=len(record), expected=len(found)),
-                )
-            )
-            continue
-        cells = {
-            key: record[index].strip() if index < len(record) else ""
-            for key, index in positions.items()
-        }
-        rows.append(ParsedRow(number=number, cells=cells))
-    _check_row_count(count)
+        problem_found = _csv_row_problem(record, number, expected=len(found))
+        if problem_found is None:
+            cells = {key: record[index].strip() for key, index in positions.items()}
+            problem_found = _csv_cells_problem(cells, number, expected=len(found))
+        if problem_found is not None:
+            problems.append(problem_found)
+        else:
+            rows.append(ParsedRow(number=number, cells=cells))
     if not rows and not problems:
         raise _reject(NO_ROWS.format(name=name))
     return ParsedRows(
@@ -479,6 +709,67 @@ def read_values_csv(file, *, name: str | None = None) -> ParsedRows:
         rows=rows,
         problems=problems,
     )
+
+
+def _csv_records(text: str, *, name: str) -> list[list[str]]:
+    """Every record of the file, header first, read strictly and stopping at the limits."""
+    records, figures = [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        row = len(records) + 1  # as Excel numbers it: a quoted line break stays in its row
+        try:
+            record = next(reader, None)
+        except csv.Error as error:
+            raise ImportRejected([problem(row, "", _unreadable(str(error), row))]) from None
+        if record is None:
+            return records
+        if row > MAX_LAST_ROW:
+            raise _reject(TOO_FAR_DOWN.format(name=name, limit=MAX_LAST_ROW))
+        if row > 1 and not all(_is_blank(cell) for cell in record):
+            figures += 1
+            if figures > MAX_ROWS:
+                raise _reject(TOO_MANY_ROWS.format(name=name, limit=MAX_ROWS))
+        records.append(record)
+
+
+def _unreadable(detail: str, row: int) -> str:
+    if "unexpected end of data" in detail:
+        return UNCLOSED_QUOTE.format(row=row)
+    if "expected after" in detail:
+        return STRAY_QUOTE.format(row=row)
+    if "field larger than field limit" in detail:
+        return CSV_CELL_TOO_LONG.format(row=row, limit=MAX_CELL_CHARACTERS)
+    return UNREADABLE_ROW.format(row=row, detail=detail)
+
+
+def _csv_row_problem(record: list[str], number: int, *, expected: int) -> dict | None:
+    """A row with more or fewer cells than the header has columns. Cells past the header
+    may be empty: Excel writes empty cells for columns that were once formatted."""
+    if len(record) < expected:
+        message = ROW_TOO_SHORT.format(row=number, count=len(record), expected=expected)
+        return problem(number, "", message)
+    if any(not _is_blank(cell) for cell in record[expected:]):
+        message = ROW_TOO_LONG.format(row=number, count=len(record), expected=expected)
+        return problem(number, "", message)
+    return None
+
+
+def _csv_cells_problem(cells: dict[str, str], number: int, *, expected: int) -> dict | None:
+    """A cell too long for a spreadsheet, a line break in a cell that never has one, or text
+    holding whole rows of the file: each the sign of a double quote not closed."""
+    for key, cell in cells.items():
+        if len(cell) > MAX_CELL_CHARACTERS:
+            message = CELL_TOO_LONG.format(row=number, column=key, limit=MAX_CELL_CHARACTERS)
+            return problem(number, key, message)
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        if key not in TEXT_FIELDS:
+            return problem(number, key, LINE_BREAK.format(row=number, column=key))
+        for line in cell.splitlines()[1:]:
+            if line.count(",") >= expected - 1:
+                message = SWALLOWED_ROWS.format(row=number, column=key, line=shown_text(line))
+                return problem(number, key, message)
+    return None
 
 
 # Checking
@@ -497,26 +788,14 @@ def _text(raw) -> str:
 
 
 def _number(raw, *, row: int, key: str, column: str) -> Decimal | None:
+    """A number cell read by the one strict reading (indicators.entries): text as typed,
+    or a spreadsheet's numeric cell."""
     if _is_blank(raw):
         return None
-    if isinstance(raw, Decimal):
-        number = raw
-    else:
-        try:
-            number = Decimal(str(raw).strip())
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite():
-        raise _CellProblem(
-            NOT_A_NUMBER.format(
-                row=row, column=column, text=_text(raw), example=NUMBER_EXAMPLES[key]
-            )
-        )
-    if abs(number) >= LARGEST:
-        raise _CellProblem(TOO_LARGE.format(row=row, column=column, text=_text(raw)))
-    if number.as_tuple().exponent < -DECIMAL_PLACES:
-        number = round_half_up(number, DECIMAL_PLACES)  # as it would be stored
-    return number
+    try:
+        return number_from_cell(raw, example=NUMBER_EXAMPLES[key])
+    except NumberError as error:
+        raise _CellProblem(IN_ROW.format(row=row, column=column, message=error.message)) from None
 
 
 def _quality(raw, *, row: int, column: str) -> str | None:
@@ -525,7 +804,7 @@ def _quality(raw, *, row: int, column: str) -> str | None:
         return None
     quality = QUALITY_BY_TEXT.get(text.lower())
     if quality is None:
-        raise _CellProblem(BAD_QUALITY.format(row=row, column=column, text=text))
+        raise _CellProblem(BAD_QUALITY.format(row=row, column=column, text=shown_text(text)))
     return quality
 
 
@@ -659,6 +938,11 @@ def _check_row(row: ParsedRow, context: _Context, seen: dict, planned: list, not
         for key in ("numerator", "denominator"):
             if not _is_blank(cells.get(key)):
                 add(key, NO_PARTS.format(row=number, column=column[key], code=indicator.code))
+    for key in TEXT_FIELDS:
+        length = len(_text(cells.get(key)))
+        if length > MAX_TEXT_LENGTH:
+            message = TEXT_TOO_LONG.format(what="the text", length=length, limit=MAX_TEXT_LENGTH)
+            add(key, IN_ROW.format(row=number, column=column[key], message=message))
     if problems or indicator is None or cycle is None:
         return problems
 
@@ -737,7 +1021,7 @@ def _indicator(cells, number: int, context: _Context, add) -> Indicator | None:
                 NOT_IN_RETURN.format(
                     row=number,
                     column=column,
-                    code=code,
+                    code=shown_text(code),
                     service=parsed.service.name,
                     period=parsed.cycle.period.label,
                 ),
@@ -745,10 +1029,10 @@ def _indicator(cells, number: int, context: _Context, add) -> Indicator | None:
             return None
         return indicator
     if indicator is None:
-        add("indicator_code", UNKNOWN_CODE.format(row=number, column=column, code=code))
+        add("indicator_code", UNKNOWN_CODE.format(row=number, column=column, code=shown_text(code)))
         return None
     if not can(context.by, Action.ENTER_VALUE, indicator):
-        add("indicator_code", NOT_YOURS.format(row=number, column=column, code=code))
+        add("indicator_code", NOT_YOURS.format(row=number, column=column, code=shown_text(code)))
         return None
     return indicator
 
@@ -768,7 +1052,7 @@ def _cycle(indicator, cells, number: int, context: _Context, add) -> ReportingCy
     same_code = [p for (_, code), p in context.periods.items() if code == text]
     if indicator is None:
         if not same_code and not any(_is_code_of(kind, text) for kind in PERIOD_EXAMPLES):
-            add("period", UNKNOWN_PERIOD.format(row=number, column=column, text=text))
+            add("period", UNKNOWN_PERIOD.format(row=number, column=column, text=shown_text(text)))
         return None
     kind = Frequency(indicator.frequency).period_kind
     period = context.periods.get((kind, text))
@@ -785,11 +1069,11 @@ def _cycle(indicator, cells, number: int, context: _Context, add) -> ReportingCy
                     frequency=indicator.get_frequency_display().lower(),
                     kind=PeriodKind(kind).label.lower(),
                     example=PERIOD_EXAMPLES[kind],
-                    text=text,
+                    text=shown_text(text),
                 ),
             )
         else:
-            add("period", UNKNOWN_PERIOD.format(row=number, column=column, text=text))
+            add("period", UNKNOWN_PERIOD.format(row=number, column=column, text=shown_text(text)))
         return None
     cycle = context.cycles.get(period.pk)
     if cycle is None:

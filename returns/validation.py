@@ -10,22 +10,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
-from status.numbers import format_value, round_half_up
+# The rules every figure meets, whichever way it comes in, are the indicator's own (the
+# workflow checks them too); their messages are re-exported here for the return's pages.
+from indicators.validation import (  # noqa: F401
+    ABOVE_MAXIMUM,
+    BELOW_MINIMUM,
+    BOTH_OR_NEITHER,
+    DENOMINATOR_ZERO,
+    FIGURE_MISMATCH,
+    FIGURE_OR_REASON,
+    NUMERATOR_OVER_DENOMINATOR,
+    PERCENT_RANGE,
+    figure_problems,
+)
+from status.numbers import format_value
 from status.rag import Rag
 
-FIGURE_OR_REASON = "{title}: enter a figure, or say why there is no figure this period"
-BELOW_MINIMUM = "{title}: the figure cannot be less than {limit}. Check the unit is {unit}"
-ABOVE_MAXIMUM = "{title}: the figure cannot be more than {limit}. Check the unit is {unit}"
-PERCENT_RANGE = "{title}: a percentage must be between 0 and 100"
-DENOMINATOR_ZERO = "{title}: the denominator must be more than 0"
-NUMERATOR_OVER_DENOMINATOR = (
-    "{title}: the numerator ({numerator}) cannot be more than the denominator ({denominator})"
-)
-BOTH_OR_NEITHER = "{title}: enter both the numerator and the denominator, or neither"
-FIGURE_MISMATCH = (
-    "{title}: the figure {figure} does not match the numerator and denominator, which give "
-    "{expected}. Correct the figure, the numerator or the denominator"
-)
 UNUSUAL_FIGURE = (
     "{title}: {figure} is far outside this indicator's usual range ({low} to {high}). "
     "Check it; if it is right, confirm it and say why"
@@ -90,12 +90,7 @@ def check_entry(
     errors = checked.errors
     shown = lambda number: format_value(number, precision, unit)  # noqa: E731
 
-    if entry.figure is None:
-        if submitting and not entry.not_available_reason.strip():
-            errors["figure"] = FIGURE_OR_REASON.format(title=title)
-    else:
-        _check_bounds(definition, entry.figure, errors, shown)
-    _check_ratio(definition, entry, errors, shown)
+    errors.update(figure_problems(definition, entry, submitting=submitting))
 
     if entry.figure is not None and "figure" not in errors:
         band = usual_range(history)
@@ -115,49 +110,3 @@ def check_entry(
         label = status.label if status in (Rag.red, Rag.missing) else Rag.missing.label
         errors["commentary"] = COMMENTARY_REQUIRED.format(title=title, status=label)
     return checked
-
-
-def _check_bounds(definition, figure: Decimal, errors: dict, shown) -> None:
-    title, unit = definition.title, definition.unit
-    minimum, maximum = definition.minimum_value, definition.maximum_value
-    if unit == "%":
-        minimum = Decimal(0) if minimum is None else minimum
-        maximum = Decimal(100) if maximum is None else maximum
-    if minimum is not None and figure < minimum:
-        message = PERCENT_RANGE if unit == "%" and minimum == 0 else BELOW_MINIMUM
-        errors["figure"] = message.format(title=title, limit=shown(minimum), unit=unit)
-    elif maximum is not None and figure > maximum:
-        message = PERCENT_RANGE if unit == "%" and maximum == 100 else ABOVE_MAXIMUM
-        errors["figure"] = message.format(title=title, limit=shown(maximum), unit=unit)
-
-
-def _check_ratio(definition, entry: Entry, errors: dict, shown) -> None:
-    title = definition.title
-    numerator, denominator = entry.numerator, entry.denominator
-    if numerator is None and denominator is None:
-        return
-    if numerator is None or denominator is None:
-        field_name = "numerator" if numerator is None else "denominator"
-        errors[field_name] = BOTH_OR_NEITHER.format(title=title)
-        return
-    if denominator <= 0:
-        errors["denominator"] = DENOMINATOR_ZERO.format(title=title)
-        return
-    if definition.unit == "%" and numerator > denominator:
-        errors["numerator"] = NUMERATOR_OVER_DENOMINATOR.format(
-            title=title, numerator=_plain(numerator), denominator=_plain(denominator)
-        )
-        return
-    if entry.figure is None or "figure" in errors:
-        return
-    expected = numerator / denominator * definition.ratio_scale
-    precision = definition.precision
-    if round_half_up(expected, precision) != round_half_up(entry.figure, precision):
-        errors["figure"] = FIGURE_MISMATCH.format(
-            title=title, figure=shown(entry.figure), expected=shown(expected)
-        )
-
-
-def _plain(number: Decimal) -> str:
-    """1200.000000 as "1200", not "1.2E+3"."""
-    return format(number.normalize(), "f")

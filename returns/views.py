@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,13 +7,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from indicators.models import SIGNED_OFF_STATES, ReportingCycle, Value
-from indicators.workflow import WorkflowError, revise_value
+from indicators.models import SIGNED_OFF_STATES, ReportingCycle, RevisionAction, Value
+from indicators.workflow import InvalidFigure, WorkflowError, is_locked, revise_value
 from organisation.models import OrgUnit
 from organisation.permissions import Action, can
 from organisation.queries import current_council
 from returns.collection import ReturnConflict, save_return
-from returns.evidence import EvidenceError, attach_evidence
+from returns.evidence import CYCLE_CLOSED, EvidenceError, attach_evidence
 from returns.forms import DecisionForm, EvidenceForm, ReturnForm, ReviseForm, form_problems
 from returns.models import Evidence
 from returns.queries import (
@@ -23,6 +25,18 @@ from returns.queries import (
 )
 from returns.signoff import Decision, decide_figures
 
+ALREADY_SAVED = (
+    "Your figures were already saved: an earlier click on this page went through. "
+    "Nothing was lost and nothing was saved twice"
+)
+ALREADY_DECIDED = (
+    "{title} was already {state} by {name} at {time}, so your decision on it was not applied"
+)
+NO_LONGER_WAITING = (
+    "{title} is no longer waiting for sign-off, so your decision on it was not applied"
+)
+NOTHING_DECIDED = "You did not sign off or return any figure, so nothing changed"
+DECISION_FIELD = re.compile(r"value-(\d+)-decision")
 CONFLICT = (
     "{name} changed “{title}” at {time}, after you opened this return. None of your "
     "changes were saved. The return now shows their figures: check them and enter yours again."
@@ -65,7 +79,7 @@ def service_return_page(request, cycle_id: int, service_code: str):
         form.rows = judged
         if form.check(judged, submitting=submitting):
             try:
-                save_return(
+                saved = save_return(
                     cycle=cycle,
                     service=service,
                     inputs=form.inputs(),
@@ -82,8 +96,13 @@ def service_return_page(request, cycle_id: int, service_code: str):
                     request,
                     f"{service.name}'s return for {cycle.period.label} was submitted for sign-off.",
                 )
+                if saved.already_saved:
+                    messages.info(request, ALREADY_SAVED)
                 return redirect("returns:mine")
-            messages.success(request, "Your draft was saved.")
+            if saved.already_saved:
+                messages.info(request, ALREADY_SAVED)
+            else:
+                messages.success(request, "Your draft was saved.")
             for message, _ in form.warnings:
                 messages.warning(request, message)
             return redirect(request.path)
@@ -150,9 +169,16 @@ def service_sign_off_page(request, cycle_id: int, service_code: str):
         except (WorkflowError, PermissionDenied) as error:
             messages.error(request, str(error) or "You cannot sign off one of these figures.")
             return redirect(request.path)
-        approved = sum(1 for v in decided if v.state == "approved")
-        returned = len(decided) - approved
-        messages.success(request, f"{approved} signed off, {returned} returned for correction.")
+        # Decisions on figures someone else decided (or that changed) since the page opened.
+        gone = _decided_elsewhere(data, cycle, service, waiting={v.pk for v in figures})
+        if decided:
+            approved = sum(1 for v in decided if v.state == "approved")
+            returned = len(decided) - approved
+            messages.success(request, f"{approved} signed off, {returned} returned for correction.")
+        elif not gone:
+            messages.info(request, NOTHING_DECIDED)
+        for message in gone:
+            messages.warning(request, message)
         return redirect("returns:sign_off")
     problems = [
         (message, f"#{form['reason'].id_for_label}")
@@ -169,6 +195,34 @@ def service_sign_off_page(request, cycle_id: int, service_code: str):
     return render(
         request, "returns/service_sign_off.html", context, status=400 if problems else 200
     )
+
+
+def _decided_elsewhere(data, cycle, service, *, waiting: set[int]) -> list[str]:
+    """What became of each figure the approver decided on that no longer waits for sign-off."""
+    chosen = {
+        int(found.group(1))
+        for name, choice in data.items()
+        if choice and (found := DECISION_FIELD.fullmatch(name))
+    }
+    gone = Value.objects.filter(
+        pk__in=chosen - waiting, period=cycle.period, indicator__owner=service
+    ).select_related("indicator")
+    messages_ = []
+    for value in gone.order_by("indicator__code"):
+        last = value.revisions.select_related("changed_by").order_by("-number").first()
+        if last is None or last.action not in (RevisionAction.APPROVED, RevisionAction.RETURNED):
+            messages_.append(NO_LONGER_WAITING.format(title=value.indicator.title))
+            continue
+        who = last.changed_by
+        messages_.append(
+            ALREADY_DECIDED.format(
+                title=value.indicator.title,
+                state=last.get_action_display().lower(),
+                name=(who.get_full_name() or who.get_username()) if who else "someone",
+                time=timezone.localtime(last.changed_at).strftime("%H:%M on %d %B"),
+            )
+        )
+    return messages_
 
 
 def _visible_value(request, value_id: int) -> Value:
@@ -215,11 +269,14 @@ def value_page(request, value_id: int):
                 try:
                     revise_value(
                         value=value,
-                        entries={"figure": data["figure"], "commentary": data["commentary"]},
+                        entries=revise_form.entries(),
                         by=request.user,
                         reason=data["reason"],
                         expected_version=data["lock_version"],
                     )
+                except InvalidFigure as invalid:
+                    for name, message in invalid.problems.items():
+                        revise_form.add_error(name if name in revise_form.fields else None, message)
                 except WorkflowError as error:
                     revise_form.add_error(None, str(error))
                 else:
@@ -227,6 +284,7 @@ def value_page(request, value_id: int):
                     return redirect(request.path)
             problems = form_problems(revise_form)
     history = value_history(value)
+    locked = is_locked(value.period)
     if not can(request.user, Action.VIEW_UNAPPROVED, value):
         # Outside the service only signed-off figures show, not the drafts before them.
         history = [r for r in history if r.after.get("state") in SIGNED_OFF_STATES]
@@ -235,6 +293,7 @@ def value_page(request, value_id: int):
         "history": history,
         "evidence": list(value.evidence.select_related("uploaded_by")),
         "may_enter": may_enter,
+        "evidence_locked": CYCLE_CLOSED.format(period=value.period.label) if locked else "",
         "evidence_form": evidence_form,
         "revise_form": revise_form if may_enter else None,
         "problems": problems,

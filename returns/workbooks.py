@@ -14,6 +14,7 @@ from io import BytesIO
 
 from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from indicators.models import DataQuality, ReportingCycle, ValueState
 from organisation.models import Council, OrgUnit
 from returns.queries import ReturnRow, return_rows
+from scorecards.exports import formula_safe
 from status.numbers import format_value
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,6 +87,31 @@ BOLD = Font(bold=True)
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+
+
+def safe_text(text: str) -> str:
+    """Text as written into a cell: never a live formula (`formula_safe` adds an apostrophe
+    to text a spreadsheet would run), and read back exactly by `text_from_cell`: text that
+    already starts with an apostrophe gets one more, so the one taken off is always ours.
+    Control characters a workbook cannot hold are left out."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if text.startswith("'"):
+        return "'" + text
+    return formula_safe(text)
+
+
+def text_from_cell(text: str) -> str:
+    """A text cell's value as it was before `safe_text` guarded it."""
+    if text.startswith("'") and safe_text(text[1:]) == text:
+        return text[1:]
+    return text
+
+
+def _put(sheet, *, row: int, column: int, value):
+    """Every cell is written through here, so no text becomes a formula."""
+    return sheet.cell(
+        row=row, column=column, value=safe_text(value) if isinstance(value, str) else value
+    )
 
 
 def workbook_filename(cycle: ReportingCycle, service: OrgUnit) -> str:
@@ -161,8 +188,8 @@ def _instructions(sheet, cycle: ReportingCycle, service: OrgUnit) -> None:
     ]
     lines += [(column.header, column.help or _shown_help(column)) for column in COLUMNS]
     for row_number, (label, text) in enumerate(lines, start=1):
-        sheet.cell(row=row_number, column=1, value=label or None).font = BOLD
-        cell = sheet.cell(row=row_number, column=2, value=text or None)
+        _put(sheet, row=row_number, column=1, value=label or None).font = BOLD
+        cell = _put(sheet, row=row_number, column=2, value=text or None)
         cell.alignment = WRAP
     sheet["A1"].font = Font(bold=True, size=14)
 
@@ -178,7 +205,7 @@ def _shown_help(column: Column) -> str:
 
 def _return_sheet(sheet, rows: list[ReturnRow]) -> None:
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = _put(sheet, row=1, column=index, value=column.header)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
         sheet.column_dimensions[cell.column_letter].width = column.width
     sheet.freeze_panes = "C2"
@@ -188,7 +215,7 @@ def _return_sheet(sheet, rows: list[ReturnRow]) -> None:
         editable = row.value is None or row.value.state in (ValueState.DRAFT, ValueState.RETURNED)
         has_parts = bool(row.indicator.numerator_label)
         for key, content in _cells(row).items():
-            cell = sheet.cell(row=row_number, column=positions[key], value=content)
+            cell = _put(sheet, row=row_number, column=positions[key], value=content)
             is_input = key in INPUT_KEYS and editable
             if key in ("numerator", "denominator") and not has_parts:
                 is_input = False
@@ -285,7 +312,7 @@ def _about_sheet(sheet, cycle: ReportingCycle, service: OrgUnit) -> None:
         ("service_name", service.name),
     ]
     for row_number, (key, fact) in enumerate(facts, start=1):
-        sheet.cell(row=row_number, column=1, value=key)
-        sheet.cell(row=row_number, column=2, value=fact)
+        _put(sheet, row=row_number, column=1, value=key)
+        _put(sheet, row=row_number, column=2, value=fact)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True

@@ -4,9 +4,11 @@ Each registered model needs a builder below that makes one instance: registering
 in the admin without one fails `test_every_registered_model_has_a_builder`.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -16,7 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from indicators.models import Baseline, IndicatorSet, IndicatorVersion, ValueRevision
+from indicators.models import (
+    Baseline,
+    CycleState,
+    IndicatorSet,
+    IndicatorVersion,
+    Period,
+    ReportingCycle,
+    Value,
+    ValueRevision,
+)
 from indicators.periods import ensure_periods
 from indicators.tests.factories import (
     IndicatorFactory,
@@ -32,7 +43,10 @@ from organisation.tests.factories import (
     OrgUnitFactory,
     UserFactory,
 )
-from reports.models import Report, ReportOutput
+from organisation.tests.personas import CLOSED_PERIOD, OPEN_PERIOD, build_town
+from reports.models import Report, ReportEventKind, ReportOutput
+from reports.publication import is_released, release_time
+from reports.reporting import MEETING_REASON_REQUIRED, approve_report, create_report, seen_now
 from returns.cycles import open_cycle
 from returns.evidence import attach_evidence
 from returns.models import (
@@ -44,7 +58,8 @@ from returns.models import (
     ReminderSent,
 )
 from scorecards.models import Narrative
-from strategy.models import OperatingPrinciple
+from scorecards.tests.builders import Returns
+from strategy.models import Committee, Meeting, OperatingPrinciple
 from strategy.tests.factories import (
     CommitteeFactory,
     MeetingFactory,
@@ -303,3 +318,202 @@ def test_someone_not_signed_in_is_sent_to_the_admin_login(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# --- The admin is no side door: figures, cycle states and meeting times -----------------------
+
+
+@pytest.fixture
+def town():
+    with time_machine.travel(datetime.datetime(2026, 10, 20, 9, tzinfo=datetime.UTC)):
+        return build_town()
+
+
+@pytest.fixture
+def root(client, town):
+    client.force_login(town.person("admin"))
+    return town.person("admin")
+
+
+def value_form(value, **changes):
+    return {
+        "indicator": value.indicator_id,
+        "period": value.period_id,
+        "figure": str(value.figure),
+        "data_quality": value.data_quality,
+        "commentary": value.commentary,
+        "reasons": value.reasons,
+        "actions": value.actions,
+        "not_available_reason": value.not_available_reason,
+        "change_reason": "Corrected in the admin",
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("which", ["submitted", "signed_off", "draft"])
+def test_the_admin_shows_figures_but_never_changes_them(client, town, root, which):
+    value = getattr(town, which)
+    before = (Value.objects.get(pk=value.pk).figure, value.revisions.count())
+    url = admin_url(Value, "change", value.pk)
+
+    page = client.get(url)
+    response = client.post(url, value_form(value, figure="250"))
+
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    assert response.status_code == 403
+    assert (Value.objects.get(pk=value.pk).figure, value.revisions.count()) == before
+    assert client.post(admin_url(Value, "delete", value.pk), {"post": "yes"}).status_code == 403
+    assert Value.objects.filter(pk=value.pk).exists()
+
+
+def test_a_figure_in_a_closed_cycle_is_not_changed_in_the_admin(client, town, root):
+    locked = Returns()
+    locked.officer, locked.approver = town.person("officer"), town.person("approver")
+    with time_machine.travel(datetime.datetime(2026, 7, 10, 9, tzinfo=datetime.UTC)):
+        town.closed_cycle.state = CycleState.OPEN
+        town.closed_cycle.save()
+        value = locked.signed_off(town.draft.indicator, CLOSED_PERIOD, "44")
+        town.closed_cycle.state = CycleState.CLOSED
+        town.closed_cycle.save()
+
+    response = client.post(admin_url(Value, "change", value.pk), value_form(value, figure="45"))
+
+    assert response.status_code == 403
+    assert Value.objects.get(pk=value.pk).figure == Decimal("44")
+
+
+def cycle_form(cycle, **changes):
+    return {
+        "period": cycle.period_id,
+        "opens_on": cycle.opens_on.isoformat(),
+        "data_entry_deadline": cycle.data_entry_deadline.isoformat(),
+        "signoff_deadline": cycle.signoff_deadline.isoformat(),
+        "state": cycle.state,
+        **changes,
+    }
+
+
+def test_a_cycle_is_opened_and_closed_only_on_the_cycle_pages(client, town, root):
+    cycle = town.closed_cycle
+    url = admin_url(ReportingCycle, "change", cycle.pk)
+
+    page = client.get(url)
+    client.post(url, cycle_form(cycle, state=CycleState.OPEN))
+
+    assert "state" not in page.context["adminform"].form.fields
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.CLOSED
+    assert not cycle.events.exists()
+    assert client.get(admin_url(ReportingCycle, "add")).status_code == 403
+    assert (
+        client.post(admin_url(ReportingCycle, "delete", cycle.pk), {"post": "yes"}).status_code
+        == 403
+    )
+
+
+MEETING_AT = datetime.datetime(2026, 11, 10, 18, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def embargoed(town):
+    """The committee's Q2 report, approved and embargoed until its meeting on 10 November."""
+    meeting = MeetingFactory(committee=town.committee, starts_at=MEETING_AT, venue="Chamber")
+    with time_machine.travel(datetime.datetime(2026, 10, 21, 9, tzinfo=datetime.UTC)):
+        report = create_report(
+            by=town.person("performance"),
+            kind="committee",
+            period=Period.objects.get(kind="quarter", code=OPEN_PERIOD),
+            title="Quarterly performance report",
+            committee=town.committee,
+            meeting=meeting,
+        )
+        approve_report(report, by=town.person("director"), seen=seen_now(report), make_files=False)
+    report.refresh_from_db()
+    return report
+
+
+def meeting_form(meeting, **changes):
+    local = timezone.localtime(meeting.starts_at)
+    return {
+        "committee": meeting.committee_id,
+        "starts_at_0": local.date().isoformat(),
+        "starts_at_1": local.strftime("%H:%M:%S"),
+        "venue": meeting.venue,
+        "change_reason": "",
+        **({"is_cancelled": "on"} if meeting.is_cancelled else {}),
+        **changes,
+    }
+
+
+def test_moving_a_meeting_that_releases_a_report_needs_a_reason_and_is_recorded(
+    client, town, root, embargoed
+):
+    meeting = embargoed.meeting
+    url = admin_url(Meeting, "change", meeting.pk)
+    earlier = {"starts_at_0": "2026-10-22", "starts_at_1": "18:00:00"}
+
+    with time_machine.travel(datetime.datetime(2026, 10, 23, 9, tzinfo=datetime.UTC)):
+        refused = client.post(url, meeting_form(meeting, **earlier))
+        assert not is_released(embargoed)
+        done = client.post(
+            url, meeting_form(meeting, **earlier, change_reason="Brought forward a fortnight")
+        )
+        assert is_released(embargoed)
+
+    assert refused.status_code == 200
+    assert MEETING_REASON_REQUIRED in refused.content.decode()
+    assert done.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == datetime.datetime(2026, 10, 22, 17, 0, tzinfo=datetime.UTC)
+    event = embargoed.events.last()
+    assert (event.kind, event.by) == (ReportEventKind.HELD, root)
+    assert event.reason.endswith(": Brought forward a fortnight")
+    assert event.reason == (
+        "Place Scrutiny Committee meeting moved from 10 November 2026, 18:00 to "
+        "22 October 2026, 18:00, published at once: Brought forward a fortnight"
+    )
+
+
+def test_cancelling_a_meeting_in_the_admin_is_recorded(client, town, root, embargoed):
+    url = admin_url(Meeting, "change", embargoed.meeting_id)
+
+    with time_machine.travel(datetime.datetime(2026, 10, 23, 9, tzinfo=datetime.UTC)):
+        done = client.post(
+            url,
+            meeting_form(embargoed.meeting, is_cancelled="on", change_reason="Not quorate"),
+        )
+
+    assert done.status_code == 302
+    assert release_time(Report.objects.get(pk=embargoed.pk)) is None
+    assert embargoed.events.last().reason == (
+        "Place Scrutiny Committee meeting of 10 November 2026, 18:00 cancelled, "
+        "held back until a publication time is set: Not quorate"
+    )
+
+
+def test_a_meeting_with_no_approved_report_moves_without_a_reason(client, town, root):
+    meeting = MeetingFactory(committee=town.committee, starts_at=MEETING_AT)
+
+    done = client.post(
+        admin_url(Meeting, "change", meeting.pk),
+        meeting_form(meeting, starts_at_0="2026-11-12"),
+    )
+
+    assert done.status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.starts_at).date() == datetime.date(2026, 11, 12)
+
+
+def test_the_committee_page_lists_its_meetings_without_moving_them(client, town, root, embargoed):
+    page = client.get(admin_url(Committee, "change", town.committee.pk))
+
+    [meetings] = [
+        formset
+        for formset in page.context["inline_admin_formsets"]
+        if formset.opts.model is Meeting
+    ]
+    assert {"starts_at", "is_cancelled"} <= set(meetings.readonly_fields)
+    assert not meetings.has_add_permission

@@ -41,3 +41,16 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_with_a_weak_secret_key(tmp_path):
+    result = manage(
+        "check",
+        GOLDEN_THREAD_DEMO="false",
+        GOLDEN_THREAD_VAR_DIR=str(tmp_path),
+        DJANGO_SECRET_KEY="changeme",
+        DJANGO_ALLOWED_HOSTS="performance.example.gov.uk",
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is too weak for production" in result.stderr

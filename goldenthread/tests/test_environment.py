@@ -3,7 +3,14 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from goldenthread.environment import env_bool, env_int, env_list, env_str
+from goldenthread.environment import (
+    DEMO_SECRET_KEY,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_str,
+)
 
 NAME = "GOLDEN_THREAD_TEST_SETTING"
 
@@ -98,3 +105,41 @@ def test_env_str_reads_the_value_or_the_default(monkeypatch):
     monkeypatch.setenv(NAME, "Europe/London")
 
     assert env_str(NAME, "fallback") == "Europe/London"
+
+
+STRONG_KEY = "Vq3-Zp9_xR2mL7tY0sK5wH8nB4cF6gJ1dA-eU_iO3yT7rE2qW9zX5vC8bN0mM4lK"
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("short-but-random-Zp9xR2", "it is 23 characters long; use at least 50"),
+        ("ab" * 30, "it uses only 2 different characters; use at least 5"),
+        ("django-insecure-" + STRONG_KEY, "it is a key Django generated for development"),
+        (DEMO_SECRET_KEY, "it is the public demo key"),
+    ],
+)
+def test_a_weak_secret_key_stops_production_from_starting(monkeypatch, key, problem):
+    monkeypatch.setenv(NAME, key)
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_secret_key(NAME, demo=False)
+
+    assert str(refused.value).startswith(f"{NAME} is too weak for production: {problem}")
+
+
+def test_a_missing_secret_key_stops_production_from_starting():
+    with pytest.raises(ImproperlyConfigured, match=f"{NAME} must be set"):
+        env_secret_key(NAME, demo=False)
+
+
+def test_a_strong_secret_key_is_used(monkeypatch):
+    monkeypatch.setenv(NAME, STRONG_KEY)
+
+    assert env_secret_key(NAME, demo=False) == STRONG_KEY
+
+
+def test_the_demo_uses_its_public_key_unless_given_one(monkeypatch):
+    assert env_secret_key(NAME, demo=True) == DEMO_SECRET_KEY
+    monkeypatch.setenv(NAME, "a-short-local-key")
+    assert env_secret_key(NAME, demo=True) == "a-short-local-key"

@@ -10,15 +10,18 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from indicators.entries import MAX_TEXT_LENGTH, TEXT_TOO_LONG, TOO_LARGE
 from indicators.models import Baseline, RevisionAction, Value, ValueRevision, ValueState
 from indicators.periods import ensure_periods
 from indicators.tests.factories import IndicatorFactory, period
+from indicators.validation import FIGURE_MISMATCH, FIGURE_OR_REASON, PERCENT_RANGE
 from indicators.workflow import (
     NOT_EDITABLE,
     NOT_SIGNED_OFF,
     OWN_SUBMISSION,
     REASON_REQUIRED,
     STALE,
+    InvalidFigure,
     StaleValueError,
     WorkflowError,
     approve_value,
@@ -338,6 +341,76 @@ def test_revising_after_sign_off_reopens_approval_and_keeps_every_revision(
     ]
 
 
+def test_revising_a_signed_off_figure_is_checked_like_any_other_entry(
+    indicator, q1, officer, approver
+):
+    """250% through "revise" is refused just as the form and the imports refuse it."""
+    value = record(indicator, q1, officer, "41.5")
+    submit_value(value=value, by=officer)
+    approve_value(value=value, by=approver)
+
+    with pytest.raises(InvalidFigure) as refused:
+        revise_value(value=value, entries={"figure": Decimal("250")}, by=officer, reason="Typo")
+
+    assert refused.value.problems == {"figure": PERCENT_RANGE.format(title=indicator.title)}
+    stored = Value.objects.get(pk=value.pk)
+    assert (stored.figure, stored.state) == (Decimal("41.5"), ValueState.APPROVED)
+    assert stored.revisions.count() == 3
+
+
+def test_a_recorded_figure_is_checked_against_its_definition(indicator, q1, officer):
+    with pytest.raises(InvalidFigure) as refused:
+        record(indicator, q1, officer, "-3")
+
+    assert refused.value.problems == {"figure": PERCENT_RANGE.format(title=indicator.title)}
+    assert not Value.objects.filter(indicator=indicator).exists()
+
+
+def test_a_figure_must_match_its_numerator_and_denominator(q1, officer):
+    ratio = IndicatorFactory(
+        title="Household waste recycled", numerator_label="Recycled", denominator_label="Collected"
+    )
+    value = record(ratio, q1, officer, "40", numerator=Decimal("20"), denominator=Decimal("50"))
+
+    with pytest.raises(InvalidFigure) as refused:
+        record_value(
+            indicator=ratio,
+            period=q1,
+            entries={"figure": Decimal("45")},
+            by=officer,
+            expected_version=value.lock_version,
+        )
+
+    assert refused.value.problems == {
+        "figure": FIGURE_MISMATCH.format(
+            title="Household waste recycled", figure="45.0%", expected="40.0%"
+        )
+    }
+    assert Value.objects.get(pk=value.pk).figure == Decimal("40")
+
+
+def test_a_figure_given_to_more_places_matches_parts_it_rounds_away_from(q1, officer):
+    """17990 ÷ 20000.3 is 89.9487…%: shown to one place the parts give 89.9, the figure 90.0."""
+    ratio = IndicatorFactory(numerator_label="Cleared", denominator_label="Reported")
+    numerator, denominator = Decimal("17990"), Decimal("20000.3")
+
+    value = record(ratio, q1, officer, "89.950", numerator=numerator, denominator=denominator)
+
+    assert value.figure == Decimal("89.950")
+
+
+def test_a_figure_is_submitted_only_with_a_figure_or_a_reason_for_none(indicator, q1, officer):
+    value = record_value(
+        indicator=indicator, period=q1, entries={"commentary": "Not yet known"}, by=officer
+    )
+
+    with pytest.raises(InvalidFigure) as refused:
+        submit_value(value=value, by=officer)
+
+    assert refused.value.problems == {"figure": FIGURE_OR_REASON.format(title=indicator.title)}
+    assert Value.objects.get(pk=value.pk).state == ValueState.DRAFT
+
+
 def test_a_save_from_an_out_of_date_copy_is_refused_and_loses_nothing(indicator, q1, officer):
     """Two people open the same draft; the second to save is told to reload."""
     colleague = UserFactory(username="colleague")
@@ -406,3 +479,34 @@ def test_a_from_now_baseline_takes_the_first_signed_off_figure(indicator, q1, of
     baseline = Baseline.objects.get(indicator=indicator)
     assert baseline.value == Decimal("41.5")
     assert baseline.period == q1
+
+
+def test_entries_a_value_cannot_hold_are_refused_on_every_path(indicator, q1, officer, approver):
+    """Commentary over the length limit, or a figure too large to store, is refused by the
+    workflow itself, so no page, import or admin form can save it."""
+    too_long = "x" * (MAX_TEXT_LENGTH + 1)
+    with pytest.raises(WorkflowError) as new_value:
+        record(indicator, q1, officer, "41.5", commentary=too_long)
+    assert str(new_value.value) == TEXT_TOO_LONG.format(
+        what="The commentary", length=MAX_TEXT_LENGTH + 1, limit=MAX_TEXT_LENGTH
+    )
+    assert not Value.objects.exists()
+
+    value = record(indicator, q1, officer, "41.5")
+    with pytest.raises(WorkflowError) as edit:
+        record(indicator, q1, officer, "1E+15")
+    assert str(edit.value) == "The figure: " + TOO_LARGE.format(text="1000000000000000")
+    submit_value(value=value, by=officer)
+    approve_value(value=value, by=approver)
+    with pytest.raises(WorkflowError):
+        revise_value(
+            value=value, entries={"actions": too_long}, by=officer, reason="Longer actions"
+        )
+
+    stored = Value.objects.get(pk=value.pk)
+    assert (stored.figure, stored.actions, stored.state) == (
+        Decimal("41.5"),
+        "",
+        ValueState.APPROVED,
+    )
+    assert len(trail(stored)) == 3

@@ -38,7 +38,7 @@ from organisation.tests.factories import (
     UserFactory,
 )
 from reports.models import OutputState, Report, ReportOutput
-from reports.reporting import approve_report, create_report, save_report
+from reports.reporting import approve_report, create_report, save_report, seen_now
 from scorecards.tests.builders import Returns
 from strategy.models import Committee, Meeting
 from strategy.tests.factories import (
@@ -133,7 +133,7 @@ class Published:
         )
         if not approve:
             return report
-        return approve_report(report, by=self.director, make_files=False)
+        return approve_report(report, by=self.director, seen=seen_now(report), make_files=False)
 
 
 def made_file(report: Report, output_format: str = "pdf", body: bytes | None = None):

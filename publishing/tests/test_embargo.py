@@ -12,7 +12,7 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from publishing.tests.conftest import (
@@ -173,6 +173,92 @@ def test_the_export_holds_only_what_is_published(published, tmp_path):
     [pdf] = (report_folder / "download" / "pdf").glob("*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.name in (report_folder / "download" / "pdf" / "index.html").read_text()
+
+
+def exported_files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_export_into_the_same_folder_drops_a_withdrawn_report(published, tmp_path):
+    site = tmp_path / "site"
+    with at(AFTER):
+        call_command("export_public_site", str(site), verbosity=0)
+        report_folder = site / "performance" / "reports" / str(published.embargoed.pk)
+        assert (report_folder / "index.html").exists()
+        withdraw_report(published.embargoed, by=published.performance, reason="Wrong figure")
+        call_command("export_public_site", str(site), verbosity=0)
+        call_command("export_public_site", str(tmp_path / "fresh"), verbosity=0)
+
+    assert not report_folder.exists()
+    assert exported_files(site) == exported_files(tmp_path / "fresh")
+    text = "\n".join(
+        (site / name).read_bytes().decode("utf-8", "replace")
+        for name in exported_files(site)
+        if not name.endswith((".js", ".css"))
+    )
+    assert_hidden(text, published.embargoed)
+
+
+def test_an_export_never_replaces_a_folder_it_did_not_write(published, tmp_path):
+    folder = tmp_path / "web"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("The council's own notes")
+
+    with at(AFTER), pytest.raises(CommandError, match="not written by export_public_site"):
+        call_command("export_public_site", str(folder), verbosity=0)
+
+    assert exported_files(folder) == {"notes.txt"}
+    assert (folder / "notes.txt").read_text() == "The council's own notes"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "media") == ["web"]
+
+
+# --- a report without a meeting waits for the committee reports of its period ------------------
+
+
+NO_MEETING_TITLE = "Q2 performance at a glance"
+
+
+@pytest.fixture
+def no_meeting(published) -> Report:
+    """A report with no meeting for Q2, approved before the Q2 meeting, holding RCY-01's and
+    SEC-01's embargoed figures: without a meeting it would otherwise be public at once."""
+    with at(datetime.datetime(2026, 11, 21, 10, tzinfo=datetime.UTC)):
+        report = published.report(title=NO_MEETING_TITLE, period_code=Q2, kind="annual")
+    report.refresh_from_db()
+    assert EMBARGOED_SHOWN in str(report.snapshot)  # it holds the committee's figures
+    return report
+
+
+def test_a_report_without_a_meeting_stays_hidden_until_the_committee_report_is_released(
+    client, published, no_meeting
+):
+    with at(BEFORE):
+        text = everything_public(client, published)
+        assert_not_found(client, reverse("publishing:report", args=[no_meeting.pk]))
+        for code in (Q2, "2026-27"):
+            assert_not_found(client, reverse("publishing:period_data", args=[code, "json"]))
+    assert_hidden(text, published.embargoed)
+    assert NO_MEETING_TITLE not in text
+
+    with at(AFTER):
+        text = everything_public(client, published)
+        assert client.get(reverse("publishing:report", args=[no_meeting.pk])).status_code == 200
+    assert NO_MEETING_TITLE in text and EMBARGOED_SHOWN in text
+
+
+def test_the_export_leaves_out_a_report_without_a_meeting_until_then(
+    published, no_meeting, tmp_path
+):
+    with at(BEFORE):
+        call_command("export_public_site", str(tmp_path / "site"), verbosity=0)
+
+    text = "\n".join(
+        (tmp_path / "site" / name).read_bytes().decode("utf-8", "replace")
+        for name in exported_files(tmp_path / "site")
+        if not name.endswith((".js", ".css"))
+    )
+    assert_hidden(text, published.embargoed)
+    assert NO_MEETING_TITLE not in text
 
 
 # --- what else holds a report back -------------------------------------------------------------

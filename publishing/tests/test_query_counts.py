@@ -57,8 +57,22 @@ def test_public_pages_keep_to_their_query_baseline(client, published):
 def test_more_published_reports_cost_no_more_queries(client, published):
     with at(AFTER + datetime.timedelta(hours=1)):
         for n in range(3):
-            published.report(title=f"Q2 report for cabinet {n}", period_code=Q2)
+            published.report(
+                title=f"Q2 report for cabinet {n}", period_code=Q2, meeting=published.q2_meeting
+            )
         assert counts(client, published) == BASELINE
+
+
+def test_reports_without_a_meeting_cost_one_query_however_many(client, published):
+    """Their release waits for the committee reports of their period (decision 0011): one
+    query finds those for all of them."""
+    one_more = {name: count + 1 for name, count in BASELINE.items()}
+    with at(AFTER + datetime.timedelta(hours=1)):
+        published.report(title="Q2 at a glance", period_code=Q2)
+        assert counts(client, published) == one_more
+        for n in range(2):
+            published.report(title=f"Q2 summary {n}", period_code=Q2)
+        assert counts(client, published) == one_more
 
 
 def test_the_scorecard_page_reads_few_queries_once_snapshots_are_cached(

@@ -5,6 +5,7 @@ once it is approved, before the public does. Each page is checked for every pers
 """
 
 import datetime
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import time_machine
@@ -50,7 +51,9 @@ def reports(town):
             )
 
         draft, approved = make("Draft paper"), make("Approved paper")
-        reporting.approve_report(approved, by=town.person("director"))
+        reporting.approve_report(
+            approved, by=town.person("director"), seen=reporting.seen_now(approved)
+        )
         approved.refresh_from_db()
         yield {"draft": draft, "approved": approved}
 
@@ -228,15 +231,93 @@ def test_approving_from_the_page_queues_every_file(
 ):
     report = reports["draft"]
     url = reverse("reports:approve", args=[report.pk])
+    director = as_person(client, town, "director")
+    opened = director.get(url)
 
     with django_capture_on_commit_callbacks() as queued:
-        response = as_person(client, town, "director").post(url)
+        response = director.post(url, approval_form(opened))
 
     assert response["Location"] == reverse("reports:report", args=[report.pk])
     report.refresh_from_db()
     assert report.state == ReportState.APPROVED
     assert sorted(report.outputs.values_list("format", flat=True)) == ["docx", "pdf", "xlsx"]
     assert len(queued) == 3
+
+
+def approval_form(page):
+    """The hidden fields of the approval form: the version the director is reading."""
+    return {
+        name: page.context[name] for name in ("seen_version", "seen_hash") if name in page.context
+    }
+
+
+def test_an_approval_form_opened_before_an_edit_approves_nothing(client, town, reports):
+    report = reports["draft"]
+    url = reverse("reports:approve", args=[report.pk])
+    director = as_person(client, town, "director")
+    opened = director.get(url)
+    # The performance team edits the report while the director's form is open.
+    reporting.save_report(
+        report,
+        by=town.person("performance"),
+        lock_version=report.lock_version,
+        purpose="Changed after the director opened the form",
+    )
+
+    response = director.post(url, approval_form(opened))
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Priya Perform changed this report on" in page
+    assert "It has not been approved" in page
+    assert f'href="{reverse("reports:report", args=[report.pk])}"' in page
+    assert "Approve the report</button>" not in page
+    report.refresh_from_db()
+    assert (report.state, report.snapshot) == (ReportState.DRAFT, None)
+
+
+def test_the_report_page_sends_the_version_read_to_the_approval_form(client, town, reports):
+    report = reports["draft"]
+    director = as_person(client, town, "director")
+    read = director.get(reverse("reports:report", args=[report.pk]))
+    approve_link = read.context["approve_url"]
+    reporting.save_report(
+        report, by=town.person("performance"), lock_version=report.lock_version, purpose="New"
+    )
+
+    form = director.get(approve_link)
+
+    assert "Priya Perform changed this report on" in form.content.decode()
+    assert "Approve the report</button>" not in form.content.decode()
+    read_version = dict(parse_qsl(urlsplit(approve_link).query))
+    assert director.post(approve_link, read_version).status_code == 409
+    # Read again, the new version is approved.
+    fresh = director.get(
+        director.get(reverse("reports:report", args=[report.pk])).context["approve_url"]
+    )
+    approved = director.post(reverse("reports:approve", args=[report.pk]), approval_form(fresh))
+    assert approved.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.APPROVED
+    assert report.snapshot["purpose"] == "New"
+
+
+def test_the_approval_form_says_a_report_without_a_meeting_waits_for_the_committee(
+    client, town, reports
+):
+    with time_machine.travel(NOW, tick=False):
+        annual = reporting.create_report(
+            by=town.person("performance"),
+            kind="annual",
+            period=Period.objects.get(kind="financial_year", code="2026-27"),
+            title="Annual performance report",
+        )
+        page = as_person(client, town, "director").get(reverse("reports:approve", args=[annual.pk]))
+
+    assert (
+        "It is published on the council's performance pages at 10 November 2026, 18:00"
+        in page.content.decode()
+    )
 
 
 def test_withdrawing_needs_a_reason_and_is_recorded(client, town, reports):

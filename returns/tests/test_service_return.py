@@ -1,11 +1,16 @@
 """An officer's quarterly return: find it, fill it in, save a draft, submit it."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from indicators import entries
 from indicators.models import Value, ValueRevision, ValueState
 from returns import validation
-from returns.forms import NOT_A_NUMBER
+from returns.collection import EntryInput, ReturnConflict, save_return
+from returns.forms import NUMBER_PROBLEM
+from returns.views import ALREADY_SAVED
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +134,32 @@ def test_submitting_a_red_figure_with_commentary(
         (
             {"figure": "12,5a"},
             "figure",
-            NOT_A_NUMBER.format(title="Household waste recycled", what="figure", example="92.5"),
+            NUMBER_PROBLEM.format(
+                title="Household waste recycled",
+                what="figure",
+                problem=entries.NOT_A_NUMBER.format(text="12,5a", example="92.5"),
+            ),
+        ),
+        *(
+            (
+                {"figure": text},
+                "figure",
+                NUMBER_PROBLEM.format(
+                    title="Household waste recycled",
+                    what="figure",
+                    problem=entries.NOT_A_NUMBER.format(text=text, example="92.5"),
+                ),
+            )
+            for text in ("1_000", "٤٥", "1e-400", "NaN")
+        ),
+        (
+            {"figure": "45", "numerator": "450.1234567", "denominator": "1000"},
+            "numerator",
+            NUMBER_PROBLEM.format(
+                title="Household waste recycled",
+                what="numerator",
+                problem=entries.TOO_MANY_PLACES.format(text="450.1234567"),
+            ),
         ),
         (
             {"figure": "104"},
@@ -174,6 +204,25 @@ def test_mistakes_are_caught_and_nothing_is_saved(
     assert response.status_code == 400
     assert message in page
     assert f'href="#id_{recycling.code}-{field}"' in page
+    assert not Value.objects.filter(period=cycle.period).exists()
+
+
+def test_commentary_over_the_length_limit_is_refused_and_nothing_is_saved(
+    client, today, cycle, officer, recycling
+):
+    client.force_login(officer)
+    data = {"save": "1", **entry(recycling, figure="45", commentary="x" * 10_001)}
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Household waste recycled: the commentary is 10,001 characters long; the limit is "
+        "10,000. Shorten it"
+    ) in page
+    assert f'href="#id_{recycling.code}-commentary"' in page
+    assert 'maxlength="10000"' in page
     assert not Value.objects.filter(period=cycle.period).exists()
 
 
@@ -287,3 +336,60 @@ def test_a_closed_cycle_takes_no_figures(client, today, cycle, officer, recyclin
     assert response.status_code == 400
     assert "reporting cycle is closed" in response.content.decode()
     assert not Value.objects.filter(period=cycle.period).exists()
+
+
+def test_a_second_click_on_save_says_the_first_one_saved(client, today, cycle, officer, recycling):
+    url = return_url(cycle, recycling.owner)
+    client.force_login(officer)
+    # Both posts come from the page as it was opened: no figure yet (lock version empty).
+    typed = {"save": "1", **entry(recycling, figure="47.5", commentary="Garden waste up")}
+    client.post(url, typed)
+
+    response = client.post(url, typed, follow=True)
+
+    page = response.content.decode()
+    assert "None of your changes were saved" not in page
+    assert ALREADY_SAVED in page
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    assert (str(value.figure.normalize()), value.state) == ("47.5", ValueState.DRAFT)
+    assert ValueRevision.objects.filter(value=value).count() == 1
+
+
+def test_a_second_submit_of_the_same_return_keeps_the_first_and_says_so(cycle, officer, recycling):
+    """Two clicks on "Submit" reach the server together: both were made from the page before
+    either saved, so the second carries the old lock version but the same figures."""
+    typed = EntryInput(
+        indicator=recycling,
+        entries={"figure": Decimal("47.5"), "commentary": "Garden waste up"},
+        expected_version=None,
+    )
+    first = save_return(
+        cycle=cycle, service=recycling.owner, inputs=[typed], by=officer, submit=True
+    )
+
+    second = save_return(
+        cycle=cycle, service=recycling.owner, inputs=[typed], by=officer, submit=True
+    )
+
+    assert (first.already_saved, second.already_saved) == ([], [recycling])
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    assert value.state == ValueState.SUBMITTED
+    assert list(value.revisions.values_list("action", flat=True)) == ["recorded", "submitted"]
+
+
+def test_a_second_save_with_different_figures_is_still_a_conflict(cycle, officer, recycling):
+    typed = EntryInput(
+        indicator=recycling, entries={"figure": Decimal("47.5")}, expected_version=None
+    )
+    save_return(cycle=cycle, service=recycling.owner, inputs=[typed], by=officer, submit=False)
+
+    with pytest.raises(ReturnConflict):
+        save_return(
+            cycle=cycle,
+            service=recycling.owner,
+            inputs=[EntryInput(recycling, {"figure": Decimal("48")}, expected_version=None)],
+            by=officer,
+            submit=False,
+        )
+
+    assert Value.objects.get(indicator=recycling, period=cycle.period).figure == Decimal("47.5")

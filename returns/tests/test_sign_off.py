@@ -1,9 +1,16 @@
 """An approver signs off or returns submitted figures; never their own."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from indicators.models import Value, ValueState
+from indicators.workflow import approve_value, return_value
+from organisation.models import Role
+from organisation.tests.factories import UserFactory
+from returns.views import ALREADY_DECIDED
 from scorecards.tests.builders import Returns
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +126,55 @@ def test_a_decision_on_a_figure_changed_meanwhile_is_refused(
     assert "Someone else changed this figure since you opened it" in response.content.decode()
     recycling_value.refresh_from_db()
     assert recycling_value.state == ValueState.SUBMITTED
+
+
+def test_a_sign_off_that_lost_a_race_says_what_happened(client, cycle, approver, submitted, waste):
+    recycling_value, bins_value = submitted
+    opened = {**decision(recycling_value, "approve"), **decision(bins_value, "approve")}
+    colleague = UserFactory(
+        username="colleague-approver",
+        first_name="Bea",
+        last_name="Quick",
+        roles=[Role.APPROVER],
+        units=[waste],
+    )
+    with time_machine.travel(datetime.datetime(2026, 10, 21, 10, 15, tzinfo=datetime.UTC)):
+        for value in submitted:  # a colleague signs both off first
+            approve_value(value=value, by=colleague)
+    client.force_login(approver)
+
+    response = client.post(sign_off_url(cycle, waste), opened, follow=True)
+
+    page = response.content.decode()
+    assert "0 signed off" not in page
+    assert "govuk-notification-banner--success" not in page
+    for value in submitted:
+        assert (
+            ALREADY_DECIDED.format(
+                title=value.indicator.title,
+                state="signed off",
+                name="Bea Quick",
+                time="11:15 on 21 October",
+            )
+            in page
+        )
+    assert {v.approved_by for v in Value.objects.filter(pk__in=[v.pk for v in submitted])} == {
+        colleague
+    }
+
+
+def test_signing_off_one_figure_another_approver_decided_reports_both(
+    client, cycle, approver, submitted, waste
+):
+    recycling_value, bins_value = submitted
+    opened = {**decision(recycling_value, "approve"), **decision(bins_value, "approve")}
+    colleague = UserFactory(roles=[Role.APPROVER], units=[waste], first_name="Bea", last_name="Q")
+    return_value(value=bins_value, by=colleague, reason="Missing a round")
+    client.force_login(approver)
+
+    page = client.post(sign_off_url(cycle, waste), opened, follow=True).content.decode()
+
+    assert "1 signed off, 0 returned for correction." in page
+    assert "Missed bins per 100,000 collections was already returned for correction" in page
+    recycling_value.refresh_from_db()
+    assert recycling_value.state == ValueState.APPROVED

@@ -1,13 +1,14 @@
 """A figure's own page: every revision with who, when and why; evidence; revising."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.models import ValueState
-from returns import evidence
+from indicators.models import CycleState, ValueState
+from returns import evidence, validation
 from returns.models import Evidence
 from scorecards.tests.builders import Returns
 
@@ -71,6 +72,48 @@ def test_revising_needs_a_reason(client, signed_off, officer):
     assert signed_off.state == ValueState.APPROVED
 
 
+def test_a_revised_figure_is_checked_like_the_return_form(client, signed_off, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        value_url(signed_off),
+        {
+            "revise": "1",
+            "figure": "250",
+            "reason": "Typed in the tonnage",
+            "lock_version": signed_off.lock_version,
+        },
+    )
+
+    assert response.status_code == 400
+    message = validation.PERCENT_RANGE.format(title="Household waste recycled")
+    assert message in response.content.decode()
+    assert 'href="#id_figure"' in response.content.decode()
+    signed_off.refresh_from_db()
+    assert (signed_off.figure, signed_off.state) == (Decimal("47"), ValueState.APPROVED)
+
+
+def test_a_revised_ratio_figure_is_changed_with_its_parts(client, signed_off, officer):
+    """The recycling indicator has a numerator and a denominator: revising the figure alone
+    would not match them, so the revision form asks for all three."""
+    client.force_login(officer)
+    revise = {
+        "revise": "1",
+        "figure": "48",
+        "reason": "Contractor restated the tonnage",
+        "lock_version": signed_off.lock_version,
+    }
+
+    mismatched = client.post(value_url(signed_off), {**revise, "numerator": "47"})
+    done = client.post(value_url(signed_off), {**revise, "numerator": "48", "denominator": "100"})
+
+    assert mismatched.status_code == 400
+    assert done.status_code == 302
+    signed_off.refresh_from_db()
+    assert (signed_off.figure, signed_off.numerator, signed_off.denominator) == (48, 48, 100)
+    assert signed_off.state == ValueState.SUBMITTED
+
+
 def upload(client, value, name, content):
     return client.post(
         value_url(value),
@@ -95,6 +138,22 @@ def test_evidence_is_attached_and_downloadable_by_those_who_may_see_it(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert "tonnage.pdf" in response["Content-Disposition"]
+
+
+def test_a_closed_cycle_locks_evidence_too(client, signed_off, officer, cycle):
+    cycle.state = CycleState.CLOSED
+    cycle.save()
+    client.force_login(officer)
+
+    page = client.get(value_url(signed_off)).content.decode()
+    response = upload(client, signed_off, "tonnage.pdf", PDF)
+
+    assert "Attach evidence</button>" not in page
+    assert evidence.CYCLE_CLOSED.format(period="Q2 2026/27") in page
+    assert response.status_code == 400
+    assert evidence.CYCLE_CLOSED.format(period="Q2 2026/27") in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert signed_off.revisions.count() == 3  # recorded, submitted, signed off: nothing new
 
 
 @pytest.mark.parametrize(
@@ -166,3 +225,39 @@ def test_drafts_and_their_evidence_are_hidden_from_councillors(
 
     assert client.get(value_url(draft)).status_code == 404
     assert client.get(reverse("returns:evidence", args=[attached.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"figure": "1_000"},
+            "Household waste recycled, figure: “1_000” is not a number. Enter a number like 92.5",
+        ),
+        (
+            {"figure": "47", "commentary": "x" * 10_001},
+            "Household waste recycled: the commentary is 10,001 characters long; the limit is "
+            "10,000. Shorten it",
+        ),
+    ],
+    ids=["python-number", "long-commentary"],
+)
+def test_a_revision_is_read_by_the_same_strict_rules_as_the_return(
+    client, signed_off, officer, fields, message
+):
+    client.force_login(officer)
+
+    response = client.post(
+        value_url(signed_off),
+        {
+            "revise": "1",
+            "reason": "Corrected",
+            "lock_version": signed_off.lock_version,
+            **fields,
+        },
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    signed_off.refresh_from_db()
+    assert signed_off.state == ValueState.APPROVED

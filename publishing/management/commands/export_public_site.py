@@ -4,12 +4,21 @@ Every public address (pages, report downloads, open data, schema, sitemap and fe
 through the site itself, so the files are exactly what a visitor would be served: only
 released reports and their figures. The folder is the root of a web site: copy it to any
 static host (the pages link to /performance/… and /static/…).
+
+The site is written to a new folder beside DIRECTORY and then put in its place, so the folder
+holds exactly what is public now: a report withdrawn since the last export leaves no page or
+file behind, and a failed export leaves the last one as it was. Only a folder this command
+wrote (it leaves a marker file) or an empty one is ever replaced; nothing outside DIRECTORY
+is touched.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +36,11 @@ from publishing.published import Publication
 # The static files the public pages use: GOV.UK Frontend's CSS, script and images, and ours.
 STATIC_PREFIXES = ("govuk/", "publishing/")
 FILENAME = re.compile(r'filename="?([^";]+)"?')
+MARKER = ".golden-thread-public-site"  # in every folder this command wrote
+NOT_OURS = (
+    "{root} holds files not written by export_public_site: export into a new or empty folder "
+    "(the export replaces the whole folder)"
+)
 
 
 class Command(BaseCommand):
@@ -45,22 +59,34 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directory: str, base_url: str, **options):
-        root = Path(directory)
-        root.mkdir(parents=True, exist_ok=True)
+        root = Path(os.path.abspath(directory))
         base = urlsplit(base_url)
         if base.scheme not in ("http", "https") or not base.netloc:
             raise CommandError(f"--base-url must be an http(s) address, not {base_url!r}")
+        _check_replaceable(root)
         client = Client(HTTP_HOST=base.netloc)
         secure = base.scheme == "https"
 
-        addresses = public_addresses(Publication(timezone.now()))
-        for address in addresses:
-            response = client.get(address.path, secure=secure)
-            if response.status_code != 200:
-                raise CommandError(f"{address.path} answered {response.status_code}")
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            self._write(root, address.path, body, response)
-        copied = self._copy_static(root)
+        root.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{root.name}-new-", dir=root.parent))
+        try:
+            addresses = public_addresses(Publication(timezone.now()))
+            for address in addresses:
+                response = client.get(address.path, secure=secure)
+                if response.status_code != 200:
+                    raise CommandError(f"{address.path} answered {response.status_code}")
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                self._write(building, address.path, body, response)
+            copied = self._copy_static(building)
+            (building / MARKER).write_text(
+                "Written by Golden Thread's export_public_site, which replaces this folder.\n"
+            )
+            _replace(root, building)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
         if options["verbosity"]:
             self.stdout.write(
                 f"Wrote {len(addresses)} public addresses and {copied} static files to {root}."
@@ -112,6 +138,35 @@ class Command(BaseCommand):
                         shutil.copyfileobj(source, out)
                     copied += 1
         return copied
+
+
+def _check_replaceable(root: Path) -> None:
+    """Refuse a folder the export may not replace: one holding anything it did not write."""
+    if not root.name:
+        raise CommandError("Give a folder for the site, not the root of the file system")
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        raise CommandError(f"{root} is not a folder: give a folder for the site")
+    if root.exists() and any(root.iterdir()) and not (root / MARKER).is_file():
+        raise CommandError(NOT_OURS.format(root=root))
+
+
+def _replace(root: Path, building: Path) -> None:
+    """Put the newly written site in the place of the old one, then remove the old one."""
+    umask = os.umask(0)
+    os.umask(umask)
+    building.chmod(0o777 & ~umask)  # mkdtemp makes it private; a web server must read it
+    if not root.exists():
+        building.rename(root)
+        return
+    _check_replaceable(root)  # again, just before: nothing of anyone else's is removed
+    previous = root.with_name(f".{root.name}-old-{uuid.uuid4().hex}")
+    root.rename(previous)
+    try:
+        building.rename(root)
+    except BaseException:
+        previous.rename(root)
+        raise
+    shutil.rmtree(previous)
 
 
 def _redirect_page(name: str) -> str:
