@@ -18,6 +18,7 @@ APPROVER = "Approver"
 DIRECTOR = "Director"
 COUNCILLOR = "Councillor"
 ADMINISTRATOR = "Administrator"
+AUDITOR = "Internal auditor"  # organisation migration 0003
 
 EMAIL_DOMAIN = "wyvernvale.gov.uk"  # fictional
 
@@ -277,6 +278,8 @@ PEOPLE = [
         is_staff=True,
         is_superuser=True,
     ),
+    # Internal audit reads the audit log and the scorecards, and changes nothing.
+    PersonSpec("auditor", "Nadia", "Osei", "Internal Audit Manager", "finance", (AUDITOR,)),
     # Chief Executive and directors
     PersonSpec(
         "j.pryce",

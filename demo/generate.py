@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from audit.recording import recorded_in_bulk
 from demo import commentary, values
 from demo.council import (
     AMBITIONS,
@@ -75,7 +76,7 @@ from strategy.models import Ambition, Committee, Meeting, OperatingPrinciple, Ou
 LONDON = values.LONDON
 MEETINGS_AHEAD_DAYS = 245  # about eight months of future meetings
 ROLE_GROUPS = ("Performance team", "Data owner", "Approver", "Director", "Councillor",
-               "Administrator")  # fmt: skip
+               "Administrator", "Internal auditor")  # fmt: skip
 
 NOT_EMPTY = (
     "The database already holds {what}. load_demo only fills an empty database and never "
@@ -128,6 +129,7 @@ def existing_data() -> str:
 
 
 @transaction.atomic
+@recorded_in_bulk("demo loaded", kind="demo", label="The Wyvern Vale demo council")
 def load_demo(*, today: date, seed: int = 2026) -> DemoSummary:
     """Fill an empty database with the demo council as it stands on `today`."""
     what = existing_data()

@@ -14,4 +14,5 @@ DEMO_LOGINS: list[tuple[str, str]] = [
     ("director", "Director of Place"),
     ("councillor", "Councillor — cabinet member"),
     ("admin", "Administrator — superuser"),
+    ("auditor", "Internal auditor — reads the audit log, changes nothing"),
 ]

@@ -7,6 +7,7 @@ With none set, the app runs as the demo: SQLite under var/, debug on, a fixed de
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from goldenthread.environment import env_bool, env_int, env_list, env_secret_key, env_str
 
@@ -23,7 +24,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "tes
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_config.AdminConfig",  # Django's admin, signing in through our sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +41,14 @@ INSTALLED_APPS = [
     "reports",
     "publishing",
     "demo",
+    "audit",
+    "accounts",
+    "django_otp",
+    "accounts.admin_config.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "operations",
+    "notices",
+    "framework",
+    "targets",
 ]
 
 MIDDLEWARE = [
@@ -49,11 +58,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditMiddleware",  # who changes what, for the audit log
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "goldenthread.middleware.PrivatePagesMiddleware",
+    # Innermost, so it answers a view's database failure first (with the 503 page).
+    "goldenthread.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "goldenthread.urls"
@@ -71,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "organisation.context_processors.council",
+                "notices.context_processors.unread_notices",
             ],
         },
     },
@@ -99,7 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisation.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",
+    "accounts.oidc.SingleSignOnBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -121,6 +137,41 @@ AXES_COOLOFF_TIME = env_int("GOLDEN_THREAD_LOGIN_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+# Sign-in (docs/sign-in.md): single sign-on with OpenID Connect when a provider is configured,
+# passwords unless switched off, and two-factor (TOTP) for passwords; required of administrators
+# outside the demo. The accounts app reads these.
+PASSWORD_SIGN_IN = env_bool("GOLDEN_THREAD_PASSWORD_SIGN_IN", default=True)
+REQUIRE_TWO_FACTOR_FOR_ADMINS = env_bool("GOLDEN_THREAD_REQUIRE_TWO_FACTOR_FOR_ADMINS")
+OIDC_RP_CLIENT_ID = env_str("GOLDEN_THREAD_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("GOLDEN_THREAD_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("GOLDEN_THREAD_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("GOLDEN_THREAD_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("GOLDEN_THREAD_OIDC_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("GOLDEN_THREAD_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("GOLDEN_THREAD_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("GOLDEN_THREAD_OIDC_SCOPES", "openid email profile")
+OIDC_ISSUER = env_str("GOLDEN_THREAD_OIDC_ISSUER")  # when set, every ID token's `iss` must match
+OIDC_CREATE_USER = env_bool("GOLDEN_THREAD_OIDC_CREATE_USERS", default=False)
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("GOLDEN_THREAD_OIDC_TIMEOUT_SECONDS", 10)
+SSO_PROVIDER_NAME = env_str("GOLDEN_THREAD_OIDC_PROVIDER_NAME", "your organisation's account")
+_oidc_endpoints = [
+    OIDC_OP_AUTHORIZATION_ENDPOINT,
+    OIDC_OP_TOKEN_ENDPOINT,
+    OIDC_OP_USER_ENDPOINT,
+    OIDC_OP_JWKS_ENDPOINT,
+]
+if not PASSWORD_SIGN_IN and not (OIDC_RP_CLIENT_ID and all(_oidc_endpoints)):
+    raise ImproperlyConfigured(
+        "GOLDEN_THREAD_PASSWORD_SIGN_IN is false but single sign-on is not configured: set "
+        "GOLDEN_THREAD_OIDC_CLIENT_ID and the GOLDEN_THREAD_OIDC_*_ENDPOINT variables, or no "
+        "one could sign in"
+    )
+if not DEMO_MODE and any(url and not url.startswith("https://") for url in _oidc_endpoints):
+    raise ImproperlyConfigured("The GOLDEN_THREAD_OIDC_*_ENDPOINT addresses must start https://")
+OTP_TOTP_ISSUER = "Golden Thread"  # the name authenticator apps show
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("GOLDEN_THREAD_TIME_ZONE", "Europe/London")
 USE_I18N = False
@@ -131,7 +182,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files are written to a temporary name and renamed: never half a file (operations.storage).
+    "default": {"BACKEND": "operations.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -5,14 +5,22 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="scorecards:organisation"), name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("", include("accounts.sign_in_urls")),  # sign-in, its code step, single sign-on
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.urls")),
     path("scorecards/", include("scorecards.urls")),
     path("returns/", include("returns.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
+    path("notices/", include("notices.urls")),
+    path("framework/", include("framework.urls")),
+    path("targets/", include("targets.urls")),
     path("performance/", include("publishing.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The database unavailable outside a view: the 503 page (goldenthread.middleware).
+handler500 = "goldenthread.middleware.server_error"
 
 admin.site.site_header = "Golden Thread administration"
 admin.site.site_title = "Golden Thread"

@@ -3,18 +3,21 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from audit.admin import AuditedAdmin, KeptInlineFormSet
 from indicators.definitions import (
     EFFECTIVE_FROM_BEFORE_CURRENT,
     EFFECTIVE_FROM_REQUIRED,
     LAST_PERIOD_REQUIRED,
     PLACE_FIELDS,
     REASON_REQUIRED,
+    STAYS_RETIRED,
     DefinitionError,
+    create_indicator,
     period_kind_error,
-    record_first_version,
     retire_indicator,
     retirement_refusal,
     revise_definition,
+    update_indicator_details,
 )
 from indicators.models import (
     Baseline,
@@ -32,7 +35,7 @@ from returns.cycles import check_cycle_dates
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(AuditedAdmin):
     list_display = ["label", "kind", "starts_on", "ends_on"]
     list_filter = ["kind"]
     search_fields = ["label", "code"]
@@ -44,13 +47,18 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorSet)
-class IndicatorSetAdmin(admin.ModelAdmin):
+class IndicatorSetAdmin(AuditedAdmin):
     list_display = ["name", "code", "order"]
 
 
 # Validation messages the admin form adds to the domain's (indicators/definitions.py).
 RETIRE_BY_LIFECYCLE = "Set the last period by retiring the indicator (its status: Retired)"
-STAYS_RETIRED = "A retired indicator stays retired: its past periods are kept as they were"
+
+
+# The many-to-many places a new indicator is created with (see save_model).
+CREATED_PLACES = ("sets", "committees", "outcomes", "principles")
+# Changed as the pages change them, with no new version (see save_model).
+DETAILS = ("lifecycle", "responsible_officer")
 
 
 class IndicatorForm(forms.ModelForm):
@@ -64,7 +72,8 @@ class IndicatorForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for the change",
-        help_text="Also needed to retire the indicator",
+        help_text="Recorded in the audit log; kept with the new version when you change the "
+        "definition or the indicator's place, or retire it",
     )
 
     class Meta:
@@ -132,6 +141,7 @@ class IndicatorForm(forms.ModelForm):
 
 class TargetInline(admin.TabularInline):
     model = Target
+    formset = KeptInlineFormSet  # a target a signed-off figure was judged against is kept
     fields = ["period", "value", "lower", "upper", "tolerance_percent", "rationale"]
     autocomplete_fields = ["period"]
     extra = 0
@@ -160,7 +170,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdmin):
     form = IndicatorForm
     list_display = ["code", "title", "owner", "frequency", "polarity", "lifecycle", "version"]
     list_filter = ["lifecycle", "frequency", "polarity", "sets", "owner__parent"]
@@ -248,15 +258,28 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            super().save_model(request, obj, form, change)
-            return  # version 1 is kept in save_related, once the places are saved
+            # Added as the pages add one: with its places and version 1 (save_related then
+            # sets the same places again, which changes nothing).
+            try:
+                create_indicator(
+                    indicator=obj,
+                    **{name: form.cleaned_data[name] for name in CREATED_PLACES},
+                    reason=form.cleaned_data["change_reason"],
+                    by=request.user,
+                )
+            except DefinitionError as error:
+                raise ValidationError(str(error)) from error
+            return
         # Save the other fields as usual; the definition and places become a new version, and
         # retiring goes through its own function (the many-to-many places are saved after
         # this, in save_related, to what the new version already set).
         changes = {name: form.cleaned_data[name] for name in form.revised}
         stored = Indicator.objects.get(pk=obj.pk)
         kept = [name for name in changes if name in (*Indicator.VERSIONED_FIELDS, "owner")]
-        for name in [*kept, "effective_from", "lifecycle", "last_period"]:
+        details = {name: form.cleaned_data[name] for name in DETAILS if name in form.changed_data}
+        if form.retiring:
+            details.pop("lifecycle", None)
+        for name in [*kept, "effective_from", "lifecycle", "last_period", "responsible_officer"]:
             setattr(obj, name, getattr(stored, name))
         super().save_model(request, obj, form, change)
         try:
@@ -276,13 +299,16 @@ class IndicatorAdmin(admin.ModelAdmin):
                     reason=form.cleaned_data["change_reason"],
                     by=request.user,
                 )
+            if details:
+                update_indicator_details(
+                    indicator=obj,
+                    lifecycle=details.get("lifecycle", obj.lifecycle),
+                    responsible_officer=details.get("responsible_officer", obj.responsible_officer),
+                    reason=form.cleaned_data["change_reason"],
+                    by=request.user,
+                )
         except DefinitionError as error:
             raise ValidationError(str(error)) from error
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change:
-            record_first_version(indicator=form.instance, by=request.user)
 
 
 @admin.register(IndicatorVersion)
@@ -304,7 +330,7 @@ class IndicatorVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdmin):
     list_display = ["indicator", "period", "value", "lower", "upper", "tolerance_percent"]
     list_filter = ["period__kind"]
     search_fields = ["indicator__code", "indicator__title"]
@@ -313,7 +339,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Baseline)
-class BaselineAdmin(admin.ModelAdmin):
+class BaselineAdmin(AuditedAdmin):
     list_display = ["indicator", "period", "value", "is_from_now"]
     list_select_related = ["indicator", "period"]
     autocomplete_fields = ["indicator", "period"]
@@ -338,7 +364,7 @@ CYCLE_DATES = ("opens_on", "data_entry_deadline", "signoff_deadline")
 
 
 @admin.register(ReportingCycle)
-class ReportingCycleAdmin(admin.ModelAdmin):
+class ReportingCycleAdmin(AuditedAdmin):
     """A cycle is planned, opened, closed and reopened on the cycle pages, which record who,
     when and why (`returns.cycles`); here its state is shown, never changed."""
 

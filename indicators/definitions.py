@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from audit.context import audited
 from indicators.models import (
     SIGNED_OFF_STATES,
     Frequency,
@@ -45,6 +46,13 @@ FIGURES_AWAITING_AFTER_LAST = (
     "later last period"
 )
 RETIRED_REASON = "Retired: last reported for {period}. {reason}"
+ADD_REASON_REQUIRED = "Give a reason for adding the indicator"
+ADDED_RETIRED = "A new indicator cannot start retired: add it, then retire it after its last period"
+DETAILS_REASON_REQUIRED = "Give a reason for the change"
+RETIRE_ON_ITS_OWN = (
+    "Retire the indicator on its own page, choosing the last period it is reported for"
+)
+STAYS_RETIRED = "A retired indicator stays retired: its past periods are kept as they were"
 
 # Where an indicator stands, versioned with its definition: today's places are on the
 # indicator, each version keeps those of its time (see IndicatorVersion).
@@ -96,6 +104,44 @@ def record_first_version(*, indicator: Indicator, by=None, reason: str = "") -> 
 
 
 @transaction.atomic
+@audited(reason="reason")
+def create_indicator(
+    *,
+    indicator: Indicator,
+    sets: Iterable = (),
+    committees: Iterable = (),
+    outcomes: Iterable = (),
+    principles: Iterable = (),
+    reason: str,
+    by=None,
+) -> IndicatorVersion:
+    """Add a new indicator (an unsaved `Indicator`) with its places, keeping version 1.
+
+    The pages and the admin both add indicators here, so every indicator has its first
+    version, recording where it stood from the start.
+    """
+    if not reason.strip():
+        raise DefinitionError(ADD_REASON_REQUIRED)
+    if indicator.lifecycle == Lifecycle.RETIRED or indicator.last_period_id is not None:
+        raise DefinitionError(ADDED_RETIRED)
+    if indicator.first_period_id is not None:
+        wrong_kind = period_kind_error(indicator, indicator.first_period)
+        if wrong_kind:
+            raise DefinitionError(wrong_kind)
+    indicator.version = 1
+    indicator.save(force_insert=True)
+    for relation, chosen in (
+        ("sets", sets),
+        ("committees", committees),
+        ("outcomes", outcomes),
+        ("principles", principles),
+    ):
+        getattr(indicator, relation).set(_ids(chosen))
+    return record_first_version(indicator=indicator, by=by, reason=reason.strip())
+
+
+@transaction.atomic
+@audited(reason="reason")
 def revise_definition(
     *, indicator: Indicator, changes: dict, effective_from: date, reason: str, by=None
 ) -> IndicatorVersion | None:
@@ -150,6 +196,34 @@ def revise_definition(
     return version
 
 
+@transaction.atomic
+@audited(reason="reason")
+def update_indicator_details(
+    *, indicator: Indicator, lifecycle: str, responsible_officer, reason: str, by=None
+) -> list[str]:
+    """Change the indicator's status on the way to approval (proposed, provisional, approved)
+    or its responsible officer: neither is part of the definition, so no version is kept; the
+    audit log records the change. Returns the names of the fields changed (none: nothing to do).
+    """
+    locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    wanted = {"lifecycle": lifecycle, "responsible_officer": responsible_officer}
+    changed = [name for name, new in wanted.items() if getattr(locked, name) != new]
+    if not changed:
+        return []
+    if not reason.strip():
+        raise DefinitionError(DETAILS_REASON_REQUIRED)
+    if "lifecycle" in changed:
+        if locked.lifecycle == Lifecycle.RETIRED:
+            raise DefinitionError(STAYS_RETIRED)
+        if lifecycle == Lifecycle.RETIRED:
+            raise DefinitionError(RETIRE_ON_ITS_OWN)
+    for name in changed:
+        setattr(locked, name, wanted[name])
+    locked.save(update_fields=changed)
+    indicator.refresh_from_db()
+    return changed
+
+
 def period_kind_error(indicator: Indicator, period: Period) -> str | None:
     """Why `period` cannot be one of the indicator's first or last periods (None: it can)."""
     kind = Frequency(indicator.frequency).period_kind
@@ -161,6 +235,7 @@ def period_kind_error(indicator: Indicator, period: Period) -> str | None:
 
 
 @transaction.atomic
+@audited(reason="reason")
 def retire_indicator(
     *, indicator: Indicator, last_period: Period, reason: str, by=None
 ) -> IndicatorVersion:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from audit.context import audited
 from indicators.models import (
     SIGNED_OFF_STATES,
     Frequency,
@@ -57,6 +58,7 @@ def series_periods(indicator: Indicator) -> list[Period]:
 
 
 @transaction.atomic
+@audited(reason="reason")
 def set_recalculation(
     *, indicator: Indicator, period: Period | None, reason: str, by
 ) -> SpcRecalculation:
@@ -101,6 +103,7 @@ def set_recalculation(
 
 
 @transaction.atomic
+@audited(reason="reason")
 def remove_recalculation(*, recalculation: SpcRecalculation, reason: str, by) -> SpcRecalculation:
     """Stop recalculating from a point; the row is kept with who removed it, when and why."""
     require(by, Action.MANAGE_FRAMEWORK)

@@ -22,6 +22,7 @@ from indicators.models import (
     ValueState,
 )
 from indicators.validation import figure_problems
+from notices.sending import notify_figure_returned, notify_figures_submitted
 
 
 class WorkflowError(ValueError):
@@ -100,9 +101,11 @@ def _check_figure(value: Value, *, submitting: bool) -> None:
         raise InvalidFigure(problems)
 
 
-def _locked(value: Value, expected_version: int | None) -> Value:
+def _locked(value: Value, expected_version: int | None, *, signing_off: bool = False) -> Value:
     current = Value.objects.select_for_update().select_related("period").get(pk=value.pk)
-    _check_open(current.period)
+    # A figure submitted before its cycle closed can still be signed off: nothing else.
+    if not (signing_off and current.state == ValueState.SUBMITTED):
+        _check_open(current.period)
     if expected_version is not None and current.lock_version != expected_version:
         raise StaleValueError(STALE)
     return current
@@ -215,7 +218,7 @@ def return_value(*, value: Value, by, reason: str, expected_version: int | None 
         raise WorkflowError(CANNOT_DECIDE)
     if not reason.strip():
         raise WorkflowError(REASON_REQUIRED)
-    return _transition(
+    returned = _transition(
         value,
         state=ValueState.RETURNED,
         action=RevisionAction.RETURNED,
@@ -223,11 +226,13 @@ def return_value(*, value: Value, by, reason: str, expected_version: int | None 
         reason=reason,
         at=timezone.now(),
     )
+    notify_figure_returned(value=returned, by=by, reason=reason)
+    return returned
 
 
 @transaction.atomic
 def approve_value(*, value: Value, by, expected_version: int | None = None) -> Value:
-    value = _locked(value, expected_version)
+    value = _locked(value, expected_version, signing_off=True)
     if value.state != ValueState.SUBMITTED:
         raise WorkflowError(CANNOT_DECIDE)
     if by is not None and value.submitted_by_id == by.pk:
@@ -281,6 +286,7 @@ def revise_value(
     _write_revision(
         value, action=RevisionAction.REVISED, before=before, by=by, reason=reason, at=now
     )
+    notify_figures_submitted(values=[value], by=by, revised=True)
     return value
 
 

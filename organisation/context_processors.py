@@ -25,6 +25,10 @@ def navigation(user) -> list[NavItem]:
     items.append(NavItem("reports", "Reports", reverse("reports:list")))
     if can(user, Action.MANAGE_CYCLES):
         items.append(NavItem("cycles", "Reporting cycles", reverse("returns:cycles")))
+    if can(user, Action.MANAGE_FRAMEWORK):
+        items.append(NavItem("framework", "Framework", reverse("framework:home")))
+    if can(user, Action.VIEW_AUDIT):
+        items.append(NavItem("audit", "Audit log", reverse("audit:log")))
     if user.is_staff:
         items.append(NavItem("admin", "Admin", reverse("admin:index")))
     return items

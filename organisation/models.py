@@ -120,6 +120,7 @@ class Role(models.TextChoices):
     DIRECTOR = "director", "Director"
     COUNCILLOR = "councillor", "Councillor"
     ADMINISTRATOR = "administrator", "Administrator"
+    AUDITOR = "auditor", "Internal auditor"  # reads everything signed off, changes nothing
 
 
 class User(AbstractUser):

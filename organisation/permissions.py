@@ -30,6 +30,8 @@ class Action(StrEnum):
     APPROVE_REPORT = "approve_report"  # approve a report for release
     WITHDRAW_REPORT = "withdraw_report"  # take a published report down
     MANAGE_FRAMEWORK = "manage_framework"  # indicators' settings, e.g. SPC recalculation points
+    VIEW_AUDIT = "view_audit"  # the audit log: administrators and internal audit
+    AGREE_TARGETS = "agree_targets"  # agree or return the year's targets proposed
 
 
 def roles_of(user) -> set[Role]:
@@ -127,6 +129,13 @@ def can(user, action: Action, obj=None) -> bool:
             return corporate or Role.DIRECTOR in roles
         case Action.PREPARE_REPORT | Action.WITHDRAW_REPORT:
             return corporate
+        case Action.AGREE_TARGETS:
+            # The director of the indicator's directorate, never for targets they proposed.
+            if Role.DIRECTOR not in roles or (obj is not None and not _in_scope(user, obj)):
+                return False
+            return getattr(obj, "proposed_by_id", None) != user.pk
+        case Action.VIEW_AUDIT:
+            return bool(roles & {Role.ADMINISTRATOR, Role.AUDITOR})
         case Action.APPROVE_REPORT:
             # Directors and administrators approve, never a report they last edited.
             if not roles & {Role.DIRECTOR, Role.ADMINISTRATOR}:

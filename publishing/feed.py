@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from publishing.addresses import DATA, PAGE, public_addresses
 from publishing.published import Publication
+from scorecards.exports import xml_text
 
 FEED_SIZE = 50
 
@@ -32,7 +33,9 @@ def _summary(report) -> str:
 def atom_feed(
     publication: Publication, *, absolute: Callable[[str], str], council_name: str
 ) -> bytes:
-    """The latest released reports, newest release first."""
+    """The latest released reports, newest release first. Text a feed cannot hold (control
+    characters pasted into a title) is left out rather than failing the whole feed."""
+    council_name = xml_text(council_name)
     feed = Atom1Feed(
         title=f"{council_name}: published performance reports",
         link=absolute(reverse("publishing:reports")),
@@ -46,13 +49,13 @@ def atom_feed(
     for report in publication.load(reports):
         link = absolute(reverse("publishing:report", args=[report.pk]))
         feed.add_item(
-            title=report.name,
+            title=xml_text(report.name),
             link=link,
-            description=_summary(report),
+            description=xml_text(_summary(report)),
             unique_id=link,
             pubdate=report.released_at,
             updateddate=report.released_at,
-            categories=[report.kind_label, report.period.label],
+            categories=[xml_text(report.kind_label), xml_text(report.period.label)],
         )
     return feed.writeString("utf-8").encode()
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from publishing.published import PublishedRow
+from scorecards.exports import SHOWN_FIGURE
 from status.direction import Direction
 from status.polarity import Polarity
 from status.quality import Quality
@@ -390,7 +391,9 @@ def _csv_cell(field: Field, value: object) -> str:
     if value is None:
         return ""
     text = str(value)
-    if field.free_text and text.startswith(FORMULA_START):
+    # Free text is guarded; so is a figure as shown whose unit (typed by people too) holds
+    # what a formula could use, such as "-2 +cmd|' /C calc'!A0". A plain "-5.0%" stays.
+    if text.startswith(FORMULA_START) and (field.free_text or not SHOWN_FIGURE.fullmatch(text)):
         return "'" + text
     return text
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
 from reports.models import Report, ReportEvent, ReportOutput
 
 
@@ -14,8 +15,9 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    """Reports are written and approved on their own pages; the admin is for looking."""
+class ReportAdmin(AuditedAdmin):
+    """Reports are written and approved on their own pages; the admin is for looking, and for
+    deleting a draft never approved (with a reason; an approved one is kept)."""
 
     list_display = ("title", "kind", "period", "committee", "state", "approved_at")
     list_filter = ("kind", "state", "committee")
@@ -31,7 +33,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportOutput)
-class ReportOutputAdmin(admin.ModelAdmin):
+class ReportOutputAdmin(AuditedAdmin):
     list_display = ("report", "format", "state", "is_draft", "requested_at", "size")
     list_filter = ("format", "state")
     readonly_fields = [f.name for f in ReportOutput._meta.fields]

@@ -16,7 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.context import audited
 from indicators.models import Period
+from notices.sending import notify_report_approved
 from organisation.permissions import Action, require
 from reports.building import build_content
 from reports.content import TOKEN, local_iso, token_problems
@@ -89,6 +91,7 @@ def _event(report: Report, kind: str, by, reason: str = "") -> None:
 
 
 @transaction.atomic
+@audited()
 def create_report(*, by, kind: str, period, title: str, committee=None, meeting=None) -> Report:
     require(by, Action.PREPARE_REPORT)
     if kind == ReportKind.COMMITTEE and committee is None:
@@ -126,6 +129,7 @@ def report_codes(report: Report) -> set[str]:
 
 
 @transaction.atomic
+@audited()
 def save_report(
     report: Report, *, by, lock_version: int, extra_indicators=None, **fields
 ) -> Report:
@@ -163,6 +167,7 @@ def save_report(
 
 
 @transaction.atomic
+@audited()
 def approve_report(report: Report, *, by, seen: Seen, make_files: bool = True) -> Report:
     """Approve a draft for release, freezing its content, and start making its files
     (`make_files=False` leaves them to `queue_missing_files`).
@@ -187,6 +192,7 @@ def approve_report(report: Report, *, by, seen: Seen, make_files: bool = True) -
     report.lock_version += 1
     report.save()
     _event(report, ReportEventKind.APPROVED, by)
+    notify_report_approved(report=report)
     if make_files:
         for output_format in OutputFormat:
             _queue_output(report, output_format, by=by)
@@ -194,6 +200,7 @@ def approve_report(report: Report, *, by, seen: Seen, make_files: bool = True) -
 
 
 @transaction.atomic
+@audited(reason="reason")
 def reopen_report(report: Report, *, by, reason: str) -> Report:
     """Take an approved (or withdrawn) report back to draft for changes, with a reason.
     A report already public must be withdrawn first."""
@@ -219,6 +226,7 @@ def reopen_report(report: Report, *, by, reason: str) -> Report:
 
 
 @transaction.atomic
+@audited(reason="reason")
 def hold_report(report: Report, *, by, publish_after, reason: str) -> Report:
     """Set when an approved report may be published (never before its meeting starts), or
     clear it with None; for a meeting that was moved or cancelled. A report already public
@@ -320,6 +328,7 @@ def _publication(moment) -> str:
 
 
 @transaction.atomic
+@audited(reason="reason")
 def change_meeting(meeting: Meeting, *, by, starts_at, is_cancelled: bool, reason: str) -> Meeting:
     """Move, cancel or reinstate a meeting. If that moves when an approved report is published,
     the change needs a reason, is recorded on each such report ("publication time set"), and
@@ -339,6 +348,7 @@ def change_meeting(meeting: Meeting, *, by, starts_at, is_cancelled: bool, reaso
 
 
 @transaction.atomic
+@audited(reason="reason")
 def withdraw_report(report: Report, *, by, reason: str) -> Report:
     """Take an approved report (and its figures) off the public site, recording why."""
     require(by, Action.WITHDRAW_REPORT)

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from operations.jobs import recover_if_stopped
+from operations.models import JobKind
 from organisation.permissions import Action, can, require
 from publishing.published import document_context
 from reports import reporting
@@ -412,6 +414,7 @@ def _output(request, output_id: int) -> ReportOutput:
 @login_required
 def output_page(request, output_id: int):
     output = _output(request, output_id)
+    recover_if_stopped(JobKind.REPORT_FILE, output)  # its worker stopped: queued again, or failed
     working = output.state in (OutputState.QUEUED, OutputState.RUNNING)
     return render(
         request,

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.admin import AuditedAdmin
+from framework.reminder_rules import rule_problems
 from returns.models import CycleEvent, Evidence, ImportRun, ReminderRule, ReminderSent
 
 
@@ -18,12 +21,43 @@ class RecordAdmin(admin.ModelAdmin):
         return False
 
 
+class ReminderRuleForm(forms.ModelForm):
+    """The same rules as the framework's reminder pages (`framework.reminder_rules`)."""
+
+    class Meta:
+        model = ReminderRule
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = rule_problems(
+            rule=self.instance if self.instance.pk else None,
+            deadline=cleaned.get("deadline", ""),
+            days_after=cleaned.get("days_after"),
+            audience=cleaned.get("audience", ""),
+            repeat_every_days=cleaned.get("repeat_every_days"),
+        )
+        for field, message in problems:
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(AuditedAdmin):
     """The council's escalation: who is reminded, and when, while returns are outstanding."""
 
-    list_display = ["__str__", "deadline", "days_after", "audience", "is_active"]
-    list_editable = ["days_after", "is_active"]
+    form = ReminderRuleForm
+
+    # Changed on its own page, with a reason for the audit log (no editing in the list).
+    list_display = [
+        "__str__",
+        "deadline",
+        "days_after",
+        "audience",
+        "repeat_every_days",
+        "is_active",
+    ]
     list_filter = ["deadline", "audience", "is_active"]
 
     def has_delete_permission(self, request, obj=None):

@@ -2,9 +2,11 @@
 (STATUS-RULES "Timeliness"), and the reminder emails of the council's escalation.
 
 Reminders: each active `ReminderRule` is a step (who, how many days before or after which
-deadline). On or after a step's day, everyone in its audience who answers for a service with
-outstanding returns gets one email listing them, recorded as a `ReminderSent` so no step reaches
-the same person twice.
+deadline, and how often it repeats). On or after a step's day, everyone in its audience who
+answers for a service with outstanding returns gets one email listing them, recorded as a
+`ReminderSent` for that day so no step's day reaches the same person twice. A repeating step
+goes on, every so many days, until the returns are in; a day missed while the worker was down is
+sent once on the next run (only the latest day of the latest step, never a backlog).
 """
 
 from __future__ import annotations
@@ -50,9 +52,6 @@ from status.timeliness import Timeliness, cycle_timeliness
 
 logger = logging.getLogger(__name__)
 
-# A step whose day passed longer ago than this is not sent: a cycle opened late, or a worker
-# that was down for weeks, must not flood people with stale reminders.
-MAX_CATCH_UP_DAYS = 14
 CLOSED_CYCLES_SHOWN = 8
 RETURN_STATE_ORDER = (
     ReturnState.NOT_STARTED,
@@ -371,21 +370,104 @@ def outstanding_returns(
     )
 
 
-def due_steps(cycle: ReportingCycle, rules: list[ReminderRule], *, today: date):
+@dataclass(frozen=True)
+class DueStep:
+    """A step whose day has come: the rule and the day (its own, or its latest repeat's)."""
+
+    rule: ReminderRule
+    day: date
+
+
+def step_day(cycle: ReportingCycle, rule: ReminderRule) -> date:
+    return deadline_date(cycle, rule.deadline) + timedelta(days=rule.days_after)
+
+
+def latest_day(first: date, every: int | None, today: date) -> date:
+    """The latest of a step's days (its first, then every `every` days) on or before today."""
+    if not every or today <= first:
+        return first
+    return first + timedelta(days=((today - first).days // every) * every)
+
+
+def due_steps(cycle: ReportingCycle, rules: list[ReminderRule], *, today: date) -> list[DueStep]:
     """The steps whose day has come for a cycle: for each deadline and audience only the latest
-    (a later step replaces an earlier one nobody sent), and none more than MAX_CATCH_UP_DAYS
-    old."""
+    step (a later step replaces an earlier one), at its latest day on or before today. A day
+    missed while nothing ran is still due: whether it went is `ReminderSent`'s to say."""
     latest: dict[tuple[str, str], tuple[ReminderRule, date]] = {}
     for rule in rules:
-        day = deadline_date(cycle, rule.deadline) + timedelta(days=rule.days_after)
+        day = step_day(cycle, rule)
         key = (rule.deadline, rule.audience)
         if day <= today and (key not in latest or day > latest[key][1]):
             latest[key] = (rule, day)
     return [
-        rule
+        DueStep(rule, latest_day(day, rule.repeat_every_days, today))
         for rule, day in sorted(latest.values(), key=lambda pair: (pair[1], pair[0].pk))
-        if day >= today - timedelta(days=MAX_CATCH_UP_DAYS)
     ]
+
+
+def next_step(
+    cycle: ReportingCycle,
+    rules: list[ReminderRule],
+    *,
+    today: date,
+    deadline: str,
+    audience: str,
+    sent_days: set[tuple[int, date]],
+) -> DueStep | None:
+    """The next reminder one audience will get for a deadline: today's if it has not gone
+    yet, else the next repeat or the next step, whichever comes first (None: no more)."""
+    own = [r for r in rules if r.deadline == deadline and r.audience == audience]
+    candidates = []
+    current = due_steps(cycle, own, today=today)
+    if current:
+        step = current[0]
+        if (step.rule.pk, step.day) not in sent_days:
+            return DueStep(step.rule, today)  # due now: the next run sends it
+        if step.rule.repeat_every_days:
+            candidates.append(
+                DueStep(step.rule, step.day + timedelta(days=step.rule.repeat_every_days))
+            )
+    candidates += [DueStep(r, step_day(cycle, r)) for r in own if step_day(cycle, r) > today]
+    return min(candidates, key=lambda s: (s.day, s.rule.pk), default=None)
+
+
+@dataclass(frozen=True)
+class NextReminder:
+    """The next reminder a service's outstanding return brings: when, to whom, which step."""
+
+    day: date
+    rule: ReminderRule
+
+
+def next_reminders(cycle: ReportingCycle, *, today: date) -> dict[int, NextReminder]:
+    """For each service with outstanding returns in an open cycle, the next reminder it will
+    bring (by service id): the earliest over the deadlines it is outstanding for and the
+    escalation's audiences (a few queries, however many services)."""
+    if cycle.state != CycleState.OPEN:
+        return {}
+    rules = list(ReminderRule.objects.filter(is_active=True))
+    sent = set(ReminderSent.objects.filter(cycle=cycle).values_list("rule_id", "due_on"))
+    found: dict[int, NextReminder] = {}
+    due = list(due_indicators(cycle).order_by().values_list("pk", "owner_id"))
+    states = dict(
+        Value.objects.filter(
+            period_id=cycle.period_id, indicator_id__in=[pk for pk, _ in due]
+        ).values_list("indicator_id", "state")
+    )
+    for deadline in Deadline.values:
+        waiting = OUTSTANDING_STATES[Deadline(deadline)]
+        services = {owner_id for pk, owner_id in due if states.get(pk) in waiting}
+        for audience in Audience.values:
+            step = next_step(
+                cycle, rules, today=today, deadline=deadline, audience=audience, sent_days=sent
+            )
+            if step is None:
+                continue
+            for service_id in services:
+                known = found.get(service_id)
+                if known is None or (step.day, step.rule.pk) < (known.day, known.rule.pk):
+                    found[service_id] = NextReminder(step.day, step.rule)
+    return found
 
 
 class _Organisation:
@@ -512,7 +594,7 @@ def reminder_body(
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _send_one(rule, cycle, recipient, items, *, now) -> ReminderSent | None:
+def _send_one(rule, cycle, recipient, items, *, day, now) -> ReminderSent | None:
     """Record the reminder and send it, together: if the email fails, nothing is recorded and
     the next run tries again; if another run recorded it first, nothing is sent."""
     subject = reminder_subject(rule, cycle)
@@ -522,6 +604,7 @@ def _send_one(rule, cycle, recipient, items, *, now) -> ReminderSent | None:
                 cycle=cycle,
                 rule=rule,
                 recipient=recipient,
+                due_on=day,
                 outstanding=len(items),
                 subject=subject,
                 sent_at=now,
@@ -544,8 +627,8 @@ def send_reminders(
     *, today: date, now: datetime | None = None, cycle: ReportingCycle | None = None
 ) -> list[ReminderSent]:
     """Send every reminder whose day has come in the open cycles (or in `cycle` alone, if it is
-    open): one email per person per step, listing their outstanding returns. Running again the
-    same day sends nothing new."""
+    open): one email per person per step's day, listing their outstanding returns. Running
+    again the same day sends nothing new."""
     now = now or timezone.now()
     cycles = open_cycles() if cycle is None else [cycle]
     rules = list(ReminderRule.objects.filter(is_active=True))
@@ -555,7 +638,8 @@ def send_reminders(
         if each.state != CycleState.OPEN:
             continue
         outstanding: dict[str, list[OutstandingReturn]] = {}
-        for rule in due_steps(each, rules, today=today):
+        for step in due_steps(each, rules, today=today):
+            rule = step.rule
             if rule.deadline not in outstanding:
                 outstanding[rule.deadline] = outstanding_returns(
                     each, today=today, deadline=rule.deadline
@@ -563,7 +647,7 @@ def send_reminders(
             if not outstanding[rule.deadline]:
                 continue
             already = set(
-                ReminderSent.objects.filter(cycle=each, rule=rule).values_list(
+                ReminderSent.objects.filter(cycle=each, rule=rule, due_on=step.day).values_list(
                     "recipient_id", flat=True
                 )
             )
@@ -571,7 +655,7 @@ def send_reminders(
             for person, items in reached.items():
                 if person.pk in already:
                     continue
-                reminder = _send_one(rule, each, person, items, now=now)
+                reminder = _send_one(rule, each, person, items, day=step.day, now=now)
                 if reminder is not None:
                     sent.append(reminder)
     return sent

@@ -14,9 +14,14 @@ from indicators.workflow import (
     record_value,
     submit_value,
 )
+from notices.sending import notify_figures_submitted
 from organisation.models import OrgUnit
 from organisation.permissions import Action, require
+from returns.evidence import attach_evidence
 
+EVIDENCE_WITHOUT_FIGURE = (
+    "{title}: enter the figure, or why there is none, before attaching evidence"
+)
 CYCLE_NOT_OPEN = "Returns for {period} are not open: the reporting cycle is {state}"
 ALREADY_SUBMITTED = (
     "{title}: this figure is {state}, so it cannot be changed here. "
@@ -33,6 +38,8 @@ class EntryInput:
     expected_version: int | None  # the value's lock_version when the form was opened
     reason: str = ""  # e.g. why an unusual figure is right
     imported: bool = False  # from an uploaded file: the revision says so
+    evidence: object | None = None  # an uploaded file to keep with the figure
+    evidence_description: str = ""
 
 
 @dataclass
@@ -79,7 +86,7 @@ def save_return(
             period=cycle.period, indicator__in=[i.indicator for i in inputs]
         )
     }
-    saved, already_saved = [], []
+    saved, already_saved, submitted, attachments = [], [], [], []
     for item in inputs:
         if item.indicator.owner_id != service.pk:
             raise WorkflowError(f"{item.indicator.title} is not part of {service.name}'s return")
@@ -109,6 +116,18 @@ def save_return(
                 raise ReturnConflict(item.indicator, Value.objects.get(pk=value.pk)) from None
         if submit and value is not None and value.state in EDITABLE_STATES:
             value = submit_value(value=value, by=by)
+            submitted.append(value)
         if value is not None:
             saved.append(value)
+        if item.evidence is not None:
+            if value is None:
+                raise WorkflowError(EVIDENCE_WITHOUT_FIGURE.format(title=item.indicator.title))
+            attachments.append((item, value))
+    # Files last, once every figure is checked: a refusal above stores no file.
+    for item, value in attachments:
+        attach_evidence(
+            value=value, upload=item.evidence, description=item.evidence_description, by=by
+        )
+    # One notice per approver for the whole submission, not one per figure.
+    notify_figures_submitted(values=submitted, by=by)
     return SavedReturn(values=saved, already_saved=already_saved)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.dateformat import format as format_date
 
 from indicators.models import Period
-from returns.cycles import REOPEN_REASON_REQUIRED, check_cycle_dates
+from returns.cycles import CLOSE_REASON_REQUIRED, REOPEN_REASON_REQUIRED, check_cycle_dates
 from returns.queries import FREQUENCY_OF_KIND
 from strategy.models import Meeting
 
@@ -112,4 +112,28 @@ class ReopenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = REOPEN_REASON_REQUIRED.format(
             period=period.label
+        )
+
+
+class CloseForm(forms.Form):
+    """Closing a cycle: a reason is asked for when figures are still open (and required then)."""
+
+    reason = forms.CharField(
+        required=False,
+        label="Reason for closing",
+        help_text="Kept with the cycle's history. Needed when figures are still open",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, period: Period, reason_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+        self.reason_required = reason_required
+        self.fields["reason"].required = reason_required
+        self.fields["reason"].error_messages["required"] = CLOSE_REASON_REQUIRED.format(
+            period=period.label
+        )
+        self.fields["reason"].error_messages["max_length"] = (
+            "Reason for closing: use 2,000 characters or fewer"
         )

@@ -13,17 +13,18 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from indicators.models import ReportingCycle
+from indicators.models import CycleState, ReportingCycle
 from organisation.permissions import Action, can
 from returns.chasing import (
     cycle_progress,
     cycle_timeliness_for,
     cycles_overview,
+    next_reminders,
     provisional_figures,
     send_reminders,
 )
-from returns.cycle_forms import NewCycleForm, ReopenForm
-from returns.cycles import CycleError, close_cycle, create_cycle, open_cycle
+from returns.cycle_forms import CloseForm, NewCycleForm, ReopenForm
+from returns.cycles import CycleError, close_cycle, create_cycle, open_cycle, still_open
 
 NO_REMINDERS_DUE = (
     "No reminders were due: no step of the escalation has come yet, or everyone with "
@@ -120,6 +121,8 @@ def _render_cycle(request, cycle, *, reopen_form=None, status=200):
             ],
             "facts": _facts(cycle),
             "progress": cycle_progress(cycle, today=today),
+            "next_reminders": next_reminders(cycle, today=today),
+            "today": today,
             "timeliness": cycle_timeliness_for(cycle),
             "provisional": provisional_figures(cycle, today=today),
             "reminders": cycle.reminders.select_related("recipient", "rule"),
@@ -149,7 +152,9 @@ def cycle_action(request, cycle_id: int):
         else:
             messages.info(request, NO_REMINDERS_DUE)
         return redirect("returns:cycle", cycle.pk)
-    if action not in ("open", "close", "reopen"):
+    if action == "close":  # closing is confirmed on its own page, which says what is open
+        return redirect("returns:close_cycle", cycle.pk)
+    if action not in ("open", "reopen"):
         return HttpResponseBadRequest("Unknown action")
     if not can(request.user, Action.MANAGE_CYCLES):
         raise PermissionDenied
@@ -158,9 +163,6 @@ def cycle_action(request, cycle_id: int):
         if action == "open":
             open_cycle(cycle=cycle, by=request.user)
             done = f"The reporting cycle for {period} is open: officers can enter their figures."
-        elif action == "close":
-            close_cycle(cycle=cycle, by=request.user)
-            done = f"The reporting cycle for {period} is closed: its figures are locked."
         else:
             form = ReopenForm(request.POST, period=cycle.period)
             if not form.is_valid():
@@ -172,6 +174,52 @@ def cycle_action(request, cycle_id: int):
     else:
         messages.success(request, done)
     return redirect("returns:cycle", cycle.pk)
+
+
+@login_required
+def close_cycle_page(request, cycle_id: int):
+    """Confirm closing a cycle: what is still open, and a reason when anything is."""
+    if not can(request.user, Action.MANAGE_CYCLES):
+        raise PermissionDenied
+    cycle = _cycle(cycle_id)
+    if cycle.state != CycleState.OPEN:
+        messages.info(request, f"The reporting cycle for {cycle.period.label} is not open.")
+        return redirect("returns:cycle", cycle.pk)
+    open_now = still_open(cycle)
+    form = CloseForm(request.POST or None, period=cycle.period, reason_required=bool(open_now))
+    if request.method == "POST" and form.is_valid():
+        try:
+            close_cycle(cycle=cycle, by=request.user, reason=form.cleaned_data["reason"])
+        except CycleError as error:
+            for field, message in error.problems:
+                form.add_error(field or None, message)
+        else:
+            done = (
+                f"The reporting cycle for {cycle.period.label} is closed: its figures are locked."
+            )
+            if open_now.awaiting_sign_off:
+                done += (
+                    f" {open_now.awaiting_sign_off} figure"
+                    f"{'s' if open_now.awaiting_sign_off != 1 else ''} awaiting sign-off "
+                    "can still be signed off."
+                )
+            messages.success(request, done)
+            return redirect("returns:cycle", cycle.pk)
+    return render(
+        request,
+        "returns/close_cycle.html",
+        {
+            "cycle": cycle,
+            "still_open": open_now,
+            "form": form,
+            "breadcrumbs": [
+                ("Reporting cycles", reverse("returns:cycles")),
+                (cycle.period.label, reverse("returns:cycle", args=[cycle.pk])),
+            ],
+            "nav_current": "cycles",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -2,21 +2,26 @@
 
 Each is one transaction that checks the caller may manage cycles, locks the cycle and writes a
 `CycleEvent` (who, when, why). A closed cycle locks its period's figures: the value workflow
-(`indicators.workflow._check_open`) refuses every change to them.
+(`indicators.workflow._check_open`) refuses every change to them, except signing off a figure
+that was submitted before the close (it stays in its approver's queue).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from indicators.models import CycleState, Period, ReportingCycle
+from audit.context import audited
+from indicators.models import CycleState, Period, ReportingCycle, Value, ValueState
+from notices.sending import notify_cycle_opened
 from organisation.permissions import Action, require
 from returns.models import CycleAction, CycleEvent
+from returns.queries import due_indicators
 
 # Messages name the field and the fix; the new-cycle form shows them against that field.
 CYCLE_EXISTS = "Period: {period} already has a reporting cycle. Choose another period"
@@ -31,6 +36,10 @@ SIGNOFF_BEFORE_DATA_ENTRY = (
 ALREADY_OPEN = "The reporting cycle for {period} is already open"
 CANNOT_CLOSE = "Only an open reporting cycle can be closed: the cycle for {period} is {state}"
 REOPEN_REASON_REQUIRED = "Reason for reopening: say why the figures for {period} need to change"
+CLOSE_REASON_REQUIRED = (
+    "Reason for closing: say why the cycle for {period} is closing while figures are still "
+    "to come in or to be signed off"
+)
 
 
 class CycleError(ValueError):
@@ -76,6 +85,7 @@ def _record(cycle: ReportingCycle, action: CycleAction, *, by, at, reason: str =
 
 
 @transaction.atomic
+@audited()
 def create_cycle(
     *,
     period: Period,
@@ -119,6 +129,7 @@ def _locked(cycle: ReportingCycle) -> ReportingCycle:
 
 
 @transaction.atomic
+@audited(reason="reason")
 def open_cycle(*, cycle: ReportingCycle, by, reason: str = "") -> ReportingCycle:
     """Open a planned cycle for returns, or reopen a closed one (which needs a reason: it
     unlocks figures that may already have been reported)."""
@@ -139,17 +150,57 @@ def open_cycle(*, cycle: ReportingCycle, by, reason: str = "") -> ReportingCycle
     cycle.save(update_fields=["state", "opened_by", "opened_at", "closed_by", "closed_at"])
     action = CycleAction.REOPENED if reopening else CycleAction.OPENED
     _record(cycle, action, by=by, at=now, reason=reason)
+    notify_cycle_opened(cycle=cycle, reopened=reopening)
     return cycle
 
 
+@dataclass(frozen=True)
+class StillOpen:
+    """What closing a cycle would leave behind: figures never entered, drafts (and figures
+    returned for correction) that the close locks, and figures awaiting sign-off, which stay
+    in their approvers' queues."""
+
+    not_entered: int
+    drafts: int
+    awaiting_sign_off: int
+
+    @property
+    def to_be_locked(self) -> int:
+        return self.not_entered + self.drafts
+
+    def __bool__(self) -> bool:
+        return bool(self.to_be_locked or self.awaiting_sign_off)
+
+
+def still_open(cycle: ReportingCycle) -> StillOpen:
+    """Counts of the cycle's due figures not yet signed off, by what closing does to them
+    (two queries)."""
+    due = list(due_indicators(cycle).order_by().values_list("pk", flat=True))
+    states = dict(
+        Value.objects.filter(period_id=cycle.period_id, indicator_id__in=due).values_list(
+            "indicator_id", "state"
+        )
+    )
+    found = [states.get(pk) for pk in due]
+    return StillOpen(
+        not_entered=found.count(None),
+        drafts=sum(state in (ValueState.DRAFT, ValueState.RETURNED) for state in found),
+        awaiting_sign_off=found.count(ValueState.SUBMITTED),
+    )
+
+
 @transaction.atomic
+@audited(reason="reason")
 def close_cycle(*, cycle: ReportingCycle, by, reason: str = "") -> ReportingCycle:
-    """Close an open cycle: from now on its period's figures are locked."""
+    """Close an open cycle: from now on its period's figures are locked, but for those awaiting
+    sign-off. Closing while anything is still open needs a reason."""
     require(by, Action.MANAGE_CYCLES)
     cycle = _locked(cycle)
     if cycle.state != CycleState.OPEN:
         state = cycle.get_state_display().lower()
         raise CycleError([("", CANNOT_CLOSE.format(period=cycle.period.label, state=state))])
+    if still_open(cycle) and not reason.strip():
+        raise CycleError([("reason", CLOSE_REASON_REQUIRED.format(period=cycle.period.label))])
     now = timezone.now()
     cycle.state = CycleState.CLOSED
     cycle.closed_by, cycle.closed_at = by, now

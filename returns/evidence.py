@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from indicators.models import Value
 from indicators.workflow import is_locked
+from operations.storage import is_disk_full
 from organisation.permissions import Action, require
 from returns.models import Evidence
 
@@ -34,6 +36,13 @@ CYCLE_CLOSED = (
     "The reporting cycle for {period} is closed, so its figures and their evidence are locked. "
     "Ask the performance team to reopen it to add evidence"
 )
+
+DISK_FULL = (
+    "{name} could not be kept because the server has run out of storage space, so it was not "
+    "attached. Try again later; if it happens again, tell the performance team"
+)
+
+logger = logging.getLogger(__name__)
 
 
 class EvidenceError(ValueError):
@@ -112,13 +121,20 @@ def attach_evidence(*, value: Value, upload, description: str = "", by) -> Evide
     if is_locked(value.period):
         raise EvidenceError(CYCLE_CLOSED.format(period=value.period.label))
     content_type = check_evidence_file(upload)
-    return Evidence.objects.create(
-        value=value,
-        file=upload,
-        original_name=Path(upload.name).name[:255],
-        content_type=content_type,
-        size=upload.size,
-        description=description,
-        uploaded_by=by,
-        uploaded_at=timezone.now(),
-    )
+    name = Path(upload.name).name
+    try:
+        return Evidence.objects.create(
+            value=value,
+            file=upload,  # kept first, whole or not at all (operations.storage)
+            original_name=name[:255],
+            content_type=content_type,
+            size=upload.size,
+            description=description,
+            uploaded_by=by,
+            uploaded_at=timezone.now(),
+        )
+    except OSError as error:
+        if not is_disk_full(error):
+            raise
+        logger.error("No space to keep the evidence file %s: %s", name, error)
+        raise EvidenceError(DISK_FULL.format(name=name)) from None

@@ -8,7 +8,8 @@ from django import forms
 
 from indicators.entries import MAX_TEXT_LENGTH, NumberError, parse_number, text_problem
 from indicators.models import DataQuality
-from returns.collection import EntryInput
+from returns.collection import EVIDENCE_WITHOUT_FIGURE, EntryInput
+from returns.evidence import EvidenceError, check_evidence_file
 from returns.validation import Entry, check_entry
 
 ROWS_2 = {"rows": 2}
@@ -104,6 +105,17 @@ class EntryForm(forms.Form):
         label="Why the unusual figure is right",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    evidence = forms.FileField(
+        required=False,
+        label="Attach evidence (optional)",
+        help_text=(
+            "PDF, Excel, Word, CSV, PNG or JPEG, up to 10 MB. It is kept with the figure "
+            "when you save or submit."
+        ),
+    )
+    evidence_description = forms.CharField(
+        required=False, max_length=200, label="What the file shows (optional)"
+    )
     lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, indicator, value=None, **kwargs):
@@ -140,6 +152,12 @@ class EntryForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         _check_text(self, title=self.indicator.title)
+        upload = cleaned.get("evidence")
+        if upload:
+            try:
+                check_evidence_file(upload)
+            except EvidenceError as problem:
+                self.add_error("evidence", f"{self.indicator.title}: {problem}")
         return cleaned
 
     @property
@@ -192,12 +210,23 @@ def form_problems(form) -> list[tuple[str, str]]:
     return found
 
 
+CHOOSE_AGAIN = "{title}: nothing was saved, so choose the evidence file again"
+
+
+def _entered(form: EntryForm) -> bool:
+    """Whether anything of the figure was typed (evidence needs a figure to go with)."""
+    entries = form.entries()
+    return any(entries[key] not in (None, "") for key in entries if key != "data_quality")
+
+
 class ReturnForm:
     """A service's whole return: an EntryForm per indicator, checked as one."""
 
-    def __init__(self, rows, data=None):
+    def __init__(self, rows, data=None, files=None):
         self.rows = rows
-        self.forms = [EntryForm(data, indicator=row.indicator, value=row.value) for row in rows]
+        self.forms = [
+            EntryForm(data, files, indicator=row.indicator, value=row.value) for row in rows
+        ]
         self.warnings: list[tuple[str, str]] = []
 
     def __iter__(self):
@@ -234,10 +263,20 @@ class ReturnForm:
                 self.warnings.append((message, f"#{form[name].id_for_label}"))
                 if submitting:
                     form.add_error("confirm_unusual", message)
+            if form.cleaned_data.get("evidence") and row.value is None and not _entered(form):
+                title = form.indicator.title
+                form.add_error("evidence", EVIDENCE_WITHOUT_FIGURE.format(title=title))
         return all(not form.errors for form in self.editable)
 
     def problems(self) -> list[tuple[str, str]]:
-        """Every error as (message, link to its field), for the error summary."""
+        """Every error as (message, link to its field), for the error summary. A refused
+        return keeps no file, and a browser never sends one back: each file chosen is asked
+        for again."""
+        if any(form.errors for form in self.editable):
+            for form in self.editable:
+                chosen = getattr(form, "cleaned_data", {}).get("evidence")
+                if chosen and "evidence" not in form.errors:
+                    form.add_error("evidence", CHOOSE_AGAIN.format(title=form.indicator.title))
         return [problem for form in self.editable for problem in form_problems(form)]
 
     def inputs(self):
@@ -248,6 +287,8 @@ class ReturnForm:
                 # The version the officer opened, not the one in the database now.
                 expected_version=form.cleaned_data.get("lock_version"),
                 reason=form.cleaned_data.get("unusual_reason", ""),
+                evidence=form.cleaned_data.get("evidence"),
+                evidence_description=form.cleaned_data.get("evidence_description", ""),
             )
             for form in self.editable
         ]
@@ -272,10 +313,17 @@ class DecisionForm(forms.Form):
     )
     lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, value, **kwargs):
+    def __init__(self, *args, value, may_return: bool = True, **kwargs):
         self.value = value
         kwargs.setdefault("initial", {"lock_version": value.lock_version, "decision": ""})
         super().__init__(*args, prefix=f"value-{value.pk}", **kwargs)
+        if not may_return:  # a closed cycle: sign off, or leave it for later
+            self.fields["decision"].choices = [c for c in DECISIONS if c[0] != "return"]
+            self.fields["decision"].error_messages["invalid_choice"] = (
+                f"{value.indicator.title}: the cycle is closed, so the figure can only be "
+                "signed off or left for later; ask the performance team to reopen the cycle "
+                "to return it"
+            )
         _name_fields(self, title=value.indicator.title)
 
     def clean(self):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from indicators.models import ReportingCycle
+from operations.jobs import recover_if_stopped
+from operations.models import JobKind
 from organisation.models import OrgUnit
 from organisation.permissions import Action, can
 from organisation.queries import current_council
@@ -17,6 +19,7 @@ from returns.import_forms import ValuesCsvForm, WorkbookUploadForm
 from returns.imports import (
     CSV_COLUMNS,
     MAX_ROWS,
+    ImportRejected,
     imported_returns,
     start_import,
 )
@@ -57,14 +60,18 @@ def upload_workbook_page(request, cycle_id: int, service_code: str):
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            run = start_import(
-                kind=ImportKind.RETURN_WORKBOOK,
-                upload=form.cleaned_data["file"],
-                by=request.user,
-                cycle=cycle,
-                service=service,
-            )
-            return redirect("returns:import_run", run.pk)
+            try:
+                run = start_import(
+                    kind=ImportKind.RETURN_WORKBOOK,
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                    cycle=cycle,
+                    service=service,
+                )
+            except ImportRejected as rejected:  # the file could not be kept (a full disk)
+                form.add_error("file", rejected.problems[0]["message"])
+            else:
+                return redirect("returns:import_run", run.pk)
     return render(
         request,
         "returns/upload_workbook.html",
@@ -82,10 +89,14 @@ def import_values_page(request):
     if request.method == "POST":
         form = ValuesCsvForm(request.POST, request.FILES)
         if form.is_valid():
-            run = start_import(
-                kind=ImportKind.CSV, upload=form.cleaned_data["file"], by=request.user
-            )
-            return redirect("returns:import_run", run.pk)
+            try:
+                run = start_import(
+                    kind=ImportKind.CSV, upload=form.cleaned_data["file"], by=request.user
+                )
+            except ImportRejected as rejected:  # the file could not be kept (a full disk)
+                form.add_error("file", rejected.problems[0]["message"])
+            else:
+                return redirect("returns:import_run", run.pk)
     return render(
         request,
         "returns/import_values.html",
@@ -107,6 +118,7 @@ def import_run_page(request, run_id: int):
     )
     if run.uploaded_by_id != request.user.pk and not can(request.user, Action.IMPORT_RETURNS):
         raise Http404("Not found")
+    recover_if_stopped(JobKind.IMPORT, run)  # its worker stopped: queued again, or failed
     if run.kind == ImportKind.RETURN_WORKBOOK and run.cycle and run.service:
         again = reverse("returns:upload_workbook", args=[run.cycle.pk, run.service.code])
     else:

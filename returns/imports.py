@@ -46,6 +46,9 @@ from indicators.models import (
     ValueRevision,
 )
 from indicators.workflow import EDITABLE_STATES, WorkflowError
+from operations.jobs import JobLost, claim_job, finish_job, hold
+from operations.models import JobKind
+from operations.storage import is_disk_full
 from organisation.models import OrgUnit
 from organisation.permissions import Action, can
 from returns.collection import (
@@ -193,6 +196,10 @@ SEMICOLONS = "It seems to use semicolons between columns: " + SAVE_AS_CSV + ". "
 NOT_ALLOWED = "You cannot enter figures for {service}, so nothing was imported"
 NO_UPLOADER = "The person who uploaded “{name}” no longer has an account, so nothing was imported"
 RETURN_GONE = "The return this file was uploaded to no longer exists, so nothing was imported"
+DISK_FULL = (
+    "“{name}” could not be kept because the server has run out of storage space, so nothing "
+    "was imported. Try again later; if it happens again, tell the performance team"
+)
 BROKEN = (
     "Something went wrong while importing “{name}”, so nothing was imported. Try again; "
     "if it happens again, tell the performance team"
@@ -1144,7 +1151,14 @@ def start_import(
         uploaded_by=by,
         created_at=timezone.now(),
     )
-    run.save()
+    try:
+        with transaction.atomic():  # keeps the file first: on a full disk, no file and no run
+            run.save()
+    except OSError as error:
+        if not is_disk_full(error):
+            raise
+        logger.error("No space to keep the uploaded import file %s: %s", name, error)
+        raise _reject(DISK_FULL.format(name=name)) from None
     # Queued in the request's own transaction: the database backend's worker sees the run
     # and its task together; the immediate backend (tests) runs it here and now.
     run_import.enqueue(run.pk)
@@ -1153,11 +1167,21 @@ def start_import(
 
 def apply_import(run: ImportRun) -> ImportRun:
     """Check a queued run's file and, only if every row is right, save all its figures as
-    drafts in one transaction. The run records progress, then the problems or the outcome."""
+    drafts in one transaction with the run's outcome. The run records progress, then the
+    problems or the outcome. A run is claimed by one worker and applied once
+    (`operations.jobs`); a worker stopped part-way has saved nothing, and is recovered."""
+    attempt = claim_job(JobKind.IMPORT, run.pk)
     run = ImportRun.objects.select_related("cycle__period", "service", "uploaded_by").get(pk=run.pk)
-    if run.state != ImportState.QUEUED:
-        return run  # a run is applied once
-    _update(run, state=ImportState.RUNNING)
+    if attempt is None:
+        return run  # applied, or being applied, by another worker
+    try:
+        return _apply(run, attempt)
+    except JobLost:  # given up for stopped meanwhile, and queued again: this worker saves nothing
+        run.refresh_from_db()
+        return run
+
+
+def _apply(run: ImportRun, attempt) -> ImportRun:
     try:
         parsed = _read_run(run)
         _update(run, total_rows=len(parsed.rows) + len(parsed.problems))
@@ -1166,16 +1190,24 @@ def apply_import(run: ImportRun) -> ImportRun:
             by=run.uploaded_by,
             progress=lambda done: _update(run, processed_rows=done),
         )
-        save_plan(
-            plan, parsed, by=run.uploaded_by, reason=IMPORT_REASON.format(name=run.original_name)
-        )
+        with transaction.atomic():  # the figures and the run's "imported" together
+            hold(attempt)
+            save_plan(
+                plan,
+                parsed,
+                by=run.uploaded_by,
+                reason=IMPORT_REASON.format(name=run.original_name),
+            )
+            fields = {"imported_rows": len(plan.rows), "notes": plan.notes}
+            return _finish(run, ImportState.DONE, attempt=attempt, **fields)
+    except JobLost:
+        raise
     except ImportRejected as rejected:
-        return _finish(run, ImportState.FAILED, problems=rejected.problems)
+        return _finish(run, ImportState.FAILED, attempt=attempt, problems=rejected.problems)
     except Exception:
         logger.exception("Import run %s failed", run.pk)
         broken = problem(None, "", BROKEN.format(name=run.original_name))
-        return _finish(run, ImportState.FAILED, problems=[broken])
-    return _finish(run, ImportState.DONE, imported_rows=len(plan.rows), notes=plan.notes)
+        return _finish(run, ImportState.FAILED, attempt=attempt, problems=[broken])
 
 
 def _read_run(run: ImportRun) -> ParsedRows:
@@ -1231,8 +1263,13 @@ def _update(run: ImportRun, **fields) -> None:
     ImportRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def _finish(run: ImportRun, state: str, **fields) -> ImportRun:
-    _update(run, state=state, finished_at=timezone.now(), **fields)
+def _finish(run: ImportRun, state: str, *, attempt, **fields) -> ImportRun:
+    """Record the run's outcome, if this worker's claim on it still stands (JobLost if not)."""
+    fields = {"state": state, "finished_at": timezone.now(), **fields}
+    if not finish_job(attempt, **fields):
+        raise JobLost(f"Import run {run.pk} was taken back from this worker")
+    for name, value in fields.items():
+        setattr(run, name, value)
     return run
 
 

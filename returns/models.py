@@ -4,6 +4,7 @@ The figures themselves, their workflow and reporting cycles live in `indicators`
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -49,6 +50,12 @@ class ReminderRule(models.Model):
         help_text="Days after the deadline (negative: before it; 0: on the day)"
     )
     audience = models.CharField(max_length=20, choices=Audience.choices)
+    repeat_every_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Repeat every this many days until the returns are in (blank: send once)",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -65,11 +72,20 @@ class ReminderRule(models.Model):
             if self.days_after < 0
             else ("on the day of" if self.days_after == 0 else f"{self.days_after} days after")
         )
-        return f"{self.get_audience_display()}, {when} the {self.get_deadline_display().lower()}"
+        step = f"{self.get_audience_display()}, {when} the {self.get_deadline_display().lower()}"
+        if self.repeat_every_days:
+            every = (
+                "every day"
+                if self.repeat_every_days == 1
+                else f"every {self.repeat_every_days} days"
+            )
+            step += f", then {every} until the returns are in"
+        return step
 
 
 class ReminderSent(models.Model):
-    """A reminder email that went out: kept so nobody is reminded twice for one step."""
+    """A reminder email that went out: kept so nobody is reminded twice for one step's day
+    (a repeating step has a day for each repeat)."""
 
     cycle = models.ForeignKey(
         "indicators.ReportingCycle", on_delete=models.CASCADE, related_name="reminders"
@@ -78,6 +94,7 @@ class ReminderSent(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
+    due_on = models.DateField(help_text="The step's day (or its repeat's) this reminder is for")
     outstanding = models.PositiveIntegerField(help_text="Returns outstanding when it was sent")
     subject = models.CharField(max_length=200)
     sent_at = models.DateTimeField()
@@ -86,7 +103,7 @@ class ReminderSent(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "rule", "recipient"], name="one_reminder_per_step"
+                fields=["cycle", "rule", "recipient", "due_on"], name="one_reminder_per_step_day"
             )
         ]
         verbose_name_plural = "reminders sent"

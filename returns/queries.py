@@ -235,12 +235,13 @@ class AwaitingSignOff:
 
 
 def awaiting_sign_off(user) -> list[AwaitingSignOff]:
-    """Services with figures submitted and waiting for this approver, in open cycles."""
+    """Services with figures submitted and waiting for this approver, in open cycles and in
+    closed ones (a figure submitted before the close can still be signed off)."""
     units = scope_unit_ids(user)
     counts: dict[tuple[int, int], int] = defaultdict(int)
     values = Value.objects.filter(
         state=ValueState.SUBMITTED,
-        period__cycle__state=CycleState.OPEN,
+        period__cycle__state__in=(CycleState.OPEN, CycleState.CLOSED),
         indicator__owner_id__in=units,
     ).exclude(submitted_by=user)
     for period_id, owner_id in values.values_list("period_id", "indicator__owner_id"):

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.my_returns_page, name="mine"),
     path("<int:cycle_id>/<slug:service_code>/", views.service_return_page, name="service"),
     path(
+        "<int:cycle_id>/<slug:service_code>/statuses.json",
+        views.return_statuses,
+        name="return_statuses",
+    ),
+    path(
         "<int:cycle_id>/<slug:service_code>/workbook.xlsx",
         import_views.workbook_download,
         name="workbook",
@@ -30,4 +35,5 @@ urlpatterns = [
     path("cycles/new/", cycle_views.new_cycle_page, name="new_cycle"),
     path("cycles/<int:cycle_id>/", cycle_views.cycle_page, name="cycle"),
     path("cycles/<int:cycle_id>/action/", cycle_views.cycle_action, name="cycle_action"),
+    path("cycles/<int:cycle_id>/close/", cycle_views.close_cycle_page, name="close_cycle"),
 ]

@@ -3,11 +3,18 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from indicators.models import SIGNED_OFF_STATES, ReportingCycle, RevisionAction, Value
+from indicators.entries import NumberError, parse_number
+from indicators.models import (
+    SIGNED_OFF_STATES,
+    CycleState,
+    ReportingCycle,
+    RevisionAction,
+    Value,
+)
 from indicators.workflow import InvalidFigure, WorkflowError, is_locked, revise_value
 from organisation.models import OrgUnit
 from organisation.permissions import Action, can
@@ -24,6 +31,7 @@ from returns.queries import (
     value_history,
 )
 from returns.signoff import Decision, decide_figures
+from scorecards.templatetags.scorecard_tags import rag_tag
 
 ALREADY_SAVED = (
     "Your figures were already saved: an earlier click on this page went through. "
@@ -70,7 +78,7 @@ def service_return_page(request, cycle_id: int, service_code: str):
         return _render_return(request, cycle, service, ReturnForm(rows))
 
     submitting = "submit" in request.POST
-    form = ReturnForm(rows, request.POST)
+    form = ReturnForm(rows, request.POST, request.FILES)
     if form.parse():
         judged = return_rows(
             cycle, service, today=today, council=council, proposed=form.proposed_figures()
@@ -89,7 +97,7 @@ def service_return_page(request, cycle_id: int, service_code: str):
             except ReturnConflict as conflict:
                 messages.error(request, _conflict_message(conflict))
                 return redirect(request.path)
-            except WorkflowError as error:
+            except (WorkflowError, EvidenceError) as error:
                 return _render_return(request, cycle, service, form, problems=[(str(error), "")])
             if submitting:
                 messages.success(
@@ -107,6 +115,46 @@ def service_return_page(request, cycle_id: int, service_code: str):
                 messages.warning(request, message)
             return redirect(request.path)
     return _render_return(request, cycle, service, form, problems=form.problems())
+
+
+@login_required
+def return_statuses(request, cycle_id: int, service_code: str):
+    """The status each figure typed on a return would get, as JSON for the return form's
+    script: the same rules as the page, nothing saved. A figure that is not a number yet gets
+    no judgement."""
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("period"), pk=cycle_id)
+    service = get_object_or_404(OrgUnit, code=service_code)
+    if not can(request.user, Action.ENTER_VALUE, service):
+        raise Http404("Not found")
+    council, today = current_council(request), timezone.localdate()
+    indicators = [
+        row.indicator for row in return_rows(cycle, service, today=today, council=council)
+    ]
+    proposed, unreadable = {}, set()
+    for indicator in indicators:
+        typed = request.GET.get(f"{indicator.code}-figure")
+        if typed is None:
+            continue
+        try:
+            proposed[indicator.pk] = parse_number(typed) if typed.strip() else None
+        except NumberError:
+            unreadable.add(indicator.pk)
+    judged = return_rows(cycle, service, today=today, council=council, proposed=proposed)
+    statuses = {}
+    for row in judged:
+        if row.indicator.pk in unreadable:
+            statuses[row.indicator.code] = {
+                "label": "Not a number yet",
+                "classes": "govuk-tag--grey",
+                "figure": "",
+            }
+        else:
+            statuses[row.indicator.code] = {
+                "label": row.reading.rag.label,
+                "classes": rag_tag(row.reading.rag),
+                "figure": row.reading.figure_shown,
+            }
+    return JsonResponse(statuses)
 
 
 def _conflict_message(conflict: ReturnConflict) -> str:
@@ -153,7 +201,8 @@ def service_sign_off_page(request, cycle_id: int, service_code: str):
         raise Http404("Not found")
     figures = submitted_figures(cycle, service)
     data = request.POST if request.method == "POST" else None
-    forms = [DecisionForm(data, value=value) for value in figures]
+    may_return = cycle.state != CycleState.CLOSED  # returning would reopen a locked figure
+    forms = [DecisionForm(data, value=value, may_return=may_return) for value in figures]
     if data is not None and all(form.is_valid() for form in forms):
         decisions = [
             Decision(
@@ -181,15 +230,28 @@ def service_sign_off_page(request, cycle_id: int, service_code: str):
             messages.warning(request, message)
         return redirect("returns:sign_off")
     problems = [
-        (message, f"#{form['reason'].id_for_label}")
+        (message, f"#{form[name].id_for_label}")
         for form in forms
-        for message in form.errors.get("reason", [])
+        for name in ("decision", "reason")
+        for message in form.errors.get(name, [])
     ]
+    # Each figure beside what it will be judged against: last period, target and the status,
+    # direction and SPC reading it gets once signed off.
+    judged = {
+        row.indicator.pk: row
+        for row in return_rows(
+            cycle, service, today=timezone.localdate(), council=current_council()
+        )
+    }
     context = {
         "cycle": cycle,
         "service": service,
-        "rows": list(zip(figures, forms, strict=True)),
+        "rows": [
+            (value, form, judged.get(value.indicator_id))
+            for value, form in zip(figures, forms, strict=True)
+        ],
         "problems": problems,
+        "cycle_closed": cycle.state == CycleState.CLOSED,
         "nav_current": "sign_off",
     }
     return render(

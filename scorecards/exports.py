@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -62,6 +63,20 @@ FIGURE_COLUMNS = frozenset(
 )
 
 
+# What XML 1.0 cannot hold: control characters but tab, line feed and carriage return, lone
+# surrogates, U+FFFE and U+FFFF. Excel and Word files (and the public feed) are XML, and one
+# of these in any text would stop the file being made at all. Word's line and page breaks
+# (vertical tab, form feed), which come with pasted text, become spaces.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = str.maketrans({"\x0b": " ", "\x0c": " "})
+
+
+def xml_text(text: str) -> str:
+    """`text` as an XML file can hold it: the characters XML 1.0 has no place for left out.
+    Strip before guarding with `formula_safe`, or "\\x01=cmd…" would slip past it."""
+    return _NOT_IN_XML.sub("", text.translate(_BREAKS))
+
+
 def formula_safe(text: str) -> str:
     """Free text made safe for a spreadsheet: text starting with these is read as a formula,
     so it gets a leading apostrophe (shown as text, the apostrophe hidden)."""
@@ -70,24 +85,27 @@ def formula_safe(text: str) -> str:
     return "'" + text
 
 
+# A figure as shown: a number, then perhaps its unit in plain words ("-5.0%", "-£1,200",
+# "-3 days"). A unit holding what a formula needs to call or reach anything (brackets, "|",
+# "!", quotes, "=", "+", "@") makes the cell text to guard: "-2 +cmd|' /C calc'!A0" is not a
+# figure, whatever it starts with.
+SHOWN_FIGURE = re.compile(r"[+-]?£?[0-9][0-9,]*(?:\.[0-9]+)?%?(?: [\w %£$€/.,°²³µ]*)?")
+
+
+def figure_safe(text: str) -> str:
+    """A figure as shown, safe for a spreadsheet: kept as it is when it reads as a number and a
+    plain unit, so a negative figure stays a figure; anything else is guarded as free text."""
+    return text if SHOWN_FIGURE.fullmatch(text) else formula_safe(text)
+
+
 def _safe(cell: str, column: int) -> str:
     # Only a figure column may keep a leading sign: free text such as '-1 +HYPERLINK(…)'
     # starts with a number too.
-    if column in FIGURE_COLUMNS and _is_number(cell):
-        return cell
-    return formula_safe(cell)
+    return figure_safe(cell) if column in FIGURE_COLUMNS else formula_safe(cell)
 
 
 def _safe_row(row: list[str]) -> list[str]:
-    return [_safe(cell, column) for column, cell in enumerate(row)]
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.lstrip("+-").lstrip("£").replace(",", "").split(" ")[0].rstrip("%"))
-    except ValueError:
-        return False
-    return True
+    return [_safe(xml_text(cell), column) for column, cell in enumerate(row)]
 
 
 def as_csv(scorecard: Scorecard) -> bytes:
@@ -102,9 +120,9 @@ def as_xlsx(scorecard: Scorecard, *, title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Scorecard"
-    sheet.append([title])
+    sheet.append([formula_safe(xml_text(title))])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"{scorecard.council.name}, {scorecard.period.label}"])
+    sheet.append([formula_safe(xml_text(f"{scorecard.council.name}, {scorecard.period.label}"))])
     sheet.append([])
     sheet.append(HEADERS)
     for cell in sheet[4]:

@@ -2,31 +2,49 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from audit.admin import AuditedAdmin, KeptInlineFormSet
+from framework.structure import ambition_dependents, outcome_dependents, plan_dependents
 from reports.reporting import change_meeting, check_meeting_change, publication_moves
 from strategy.models import Ambition, Committee, Meeting, OperatingPrinciple, Outcome, Plan
 
 
+class KeptWhileDependedOn:
+    """Deletion here follows the framework pages' rule (`framework.structure`): refused while
+    anything depends on the thing, saying what."""
+
+    dependents = staticmethod(lambda obj: [])
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        found = [f"{obj}: {why}" for obj in objs for why in self.dependents(obj)]
+        return deleted, counts, perms_needed, [*protected, *found]
+
+
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(KeptWhileDependedOn, AuditedAdmin):
+    dependents = staticmethod(plan_dependents)
     list_display = ["title", "kind", "starts_on", "ends_on", "is_current"]
     list_filter = ["kind", "is_current"]
 
 
 @admin.register(OperatingPrinciple)
-class OperatingPrincipleAdmin(admin.ModelAdmin):
+class OperatingPrincipleAdmin(AuditedAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
 
 class OutcomeInline(admin.TabularInline):
     model = Outcome
+    formset = KeptInlineFormSet
     fields = ["code", "title", "lead_unit", "order"]
     extra = 0
     show_change_link = True
+    can_delete = False  # removed on its own page, where what depends on it is checked
 
 
 @admin.register(Ambition)
-class AmbitionAdmin(admin.ModelAdmin):
+class AmbitionAdmin(KeptWhileDependedOn, AuditedAdmin):
+    dependents = staticmethod(ambition_dependents)
     list_display = ["title", "plan", "order"]
     list_filter = ["plan"]
     search_fields = ["title", "code"]
@@ -35,7 +53,8 @@ class AmbitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(KeptWhileDependedOn, AuditedAdmin):
+    dependents = staticmethod(outcome_dependents)
     list_display = ["title", "ambition", "lead_unit", "order"]
     list_filter = ["ambition"]
     search_fields = ["title", "code"]
@@ -59,7 +78,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(AuditedAdmin):
     list_display = ["name", "kind", "receives_full_scorecard"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -75,8 +94,8 @@ class MeetingForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for the change",
-        help_text="Needed when moving or cancelling the meeting changes when an approved "
-        "report is published; it is recorded with each such report",
+        help_text="Recorded in the audit log; when moving or cancelling the meeting changes "
+        "when an approved report is published, also with each such report",
     )
 
     class Meta:
@@ -106,7 +125,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditedAdmin):
     """A meeting's time decides when its approved reports are published: moving or cancelling
     it goes through `reports.reporting.change_meeting`, which records why."""
 

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from audit.chain import verify
+from audit.models import AuditEntry
 from demo.council import (
     INDICATORS,
     LATEST_MONTH_RETURNS,
@@ -40,7 +42,7 @@ from indicators.models import (
     Value,
     ValueRevision,
 )
-from organisation.models import Council, OrgUnit, User
+from organisation.models import Council, OrgUnit, Role, User
 from scorecards.queries import service_scorecard
 from status import periods as rules
 from status.rag import Rag, Tolerance, rag_status
@@ -169,6 +171,26 @@ def test_people_have_their_roles_and_the_demo_password(demo):
     assert list(director.scope.values_list("code", flat=True)) == ["place"]
     assert User.objects.get(username="dataowner").scope.get().name == "Waste and Recycling"
     assert all(user.email.endswith("@wyvernvale.gov.uk") for user in User.objects.all())
+
+
+def test_the_demo_has_an_internal_auditor_who_changes_nothing(demo):
+    auditor = User.objects.get(username="auditor")
+
+    assert auditor.has_role(Role.AUDITOR)
+    assert not (auditor.is_staff or auditor.is_superuser or auditor.scope.exists())
+
+
+def test_loading_the_demo_is_one_entry_of_an_audit_log_that_verifies(demo):
+    [entry] = AuditEntry.objects.all()
+
+    assert (entry.action, entry.source, entry.actor, entry.reason) == (
+        "demo loaded",
+        "command",
+        None,
+        "demo loaded",
+    )
+    assert entry.after == {"today": "2026-11-24", "seed": 2026}
+    assert verify().ok
 
 
 def test_ambitions_outcomes_and_strategic_indicators(demo):

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from indicators.models import (
@@ -36,6 +37,7 @@ from indicators.tests.factories import (
     period,
 )
 from indicators.workflow import record_value
+from operations.models import JobAttempt, RemovedFile, RetentionPolicy
 from organisation.models import Role
 from organisation.tests.factories import (
     CouncilFactory,
@@ -109,6 +111,7 @@ def _reminder_sent():
         cycle=ReportingCycleFactory(period=_q1()),
         rule=ReminderRule.objects.get(deadline="data_entry", days_after=-5, audience="data_owner"),
         recipient=UserFactory(),
+        due_on=datetime.date(2024, 7, 15),
         outstanding=2,
         subject="Reminder: Q1 2024/25 performance returns due 20 July 2024",
         sent_at=timezone.now(),
@@ -155,6 +158,9 @@ def _report():
 
 BUILDERS = {
     "auth.Group": lambda: Group.objects.get(name="Approver"),
+    "otp_totp.TOTPDevice": lambda: TOTPDevice.objects.create(
+        user=UserFactory(), name="Authenticator app", confirmed=True
+    ),
     "axes.AccessAttempt": lambda: AccessAttempt.objects.create(
         **_access_fields(), get_data="", post_data="username=someone", failures_since_start=2
     ),
@@ -206,6 +212,20 @@ BUILDERS = {
     "reports.Report": lambda: _report(),
     "reports.ReportOutput": lambda: ReportOutput.objects.create(
         report=_report(), format="pdf", requested_at=timezone.now()
+    ),
+    "operations.RetentionPolicy": lambda: RetentionPolicy.objects.create(
+        pk=1, keep_import_files_days=365
+    ),
+    "operations.RemovedFile": lambda: RemovedFile.objects.create(
+        kind="import_file",
+        path="imports/2026/10/q2.csv",
+        original_name="q2.csv",
+        rule="Import files are kept 365 days",
+        removed_at=timezone.now(),
+        removed_by="manage.py apply_retention, run by golden-thread",
+    ),
+    "operations.JobAttempt": lambda: JobAttempt.objects.create(
+        kind="import", job_id=1, number=1, worker="worker-1:4242", started_at=timezone.now()
     ),
     "scorecards.Narrative": lambda: Narrative.objects.create(
         unit=DirectorateFactory(),
@@ -392,6 +412,7 @@ def cycle_form(cycle, **changes):
         "data_entry_deadline": cycle.data_entry_deadline.isoformat(),
         "signoff_deadline": cycle.signoff_deadline.isoformat(),
         "state": cycle.state,
+        "change_reason": "Deadlines agreed with the services",
         **changes,
     }
 
@@ -494,12 +515,14 @@ def test_cancelling_a_meeting_in_the_admin_is_recorded(client, town, root, embar
     )
 
 
-def test_a_meeting_with_no_approved_report_moves_without_a_reason(client, town, root):
+def test_a_meeting_with_no_approved_report_moves_with_a_reason_for_the_audit_log_only(
+    client, town, root
+):
     meeting = MeetingFactory(committee=town.committee, starts_at=MEETING_AT)
 
     done = client.post(
         admin_url(Meeting, "change", meeting.pk),
-        meeting_form(meeting, starts_at_0="2026-11-12"),
+        meeting_form(meeting, starts_at_0="2026-11-12", change_reason="Chamber booked"),
     )
 
     assert done.status_code == 302

@@ -13,8 +13,8 @@ Waste and of Parks; dir = the director of Place (Waste and Parks); perf = the pe
 admin = a superuser; cllr = a councillor; anon = a member of the public, not signed in. Every
 row acts on Waste's return, figures and evidence, or on the council's reporting cycles.
 
-Every URL of the `returns` and `scorecards` namespaces must be in `MATRIX` or in `READ_ONLY`
-(pages that change nothing, whatever is posted to them): a new view fails
+Every URL of the `returns`, `scorecards` and `accounts` namespaces must be in `MATRIX` or in
+`READ_ONLY` (pages that change nothing, whatever is posted to them): a new view fails
 `test_every_url_is_in_a_permission_table` until it has its row.
 """
 
@@ -29,8 +29,10 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from audit.models import AuditEntry
 from indicators.models import (
     CycleState,
     Period,
@@ -41,6 +43,8 @@ from indicators.models import (
     ValueRevision,
     ValueState,
 )
+from notices.inbox import email_choices
+from notices.models import Notice
 from organisation.models import Role
 from organisation.tests.factories import UserFactory
 from organisation.tests.personas import (
@@ -259,6 +263,46 @@ def evidence_handed_out(town, user, response):
     assert b"".join(response.streaming_content) == EVIDENCE_TEXT
 
 
+def officers_notice(town) -> Notice:
+    """The officer's notice that WST-03 was returned (when the town was built)."""
+    return Notice.objects.get(recipient=town.personas["officer"])
+
+
+def notice_read(town, user, response):
+    notice = officers_notice(town)
+    assert notice.read_at is not None
+    assert response["Location"] == notice.link
+
+
+def unread_notices_for_everyone(town):
+    """An unread notice for every persona, so each has something to mark read."""
+    for name, person in town.personas.items():
+        if person is not None:
+            Notice.objects.get_or_create(
+                recipient=person,
+                key="matrix:unread",
+                defaults={
+                    "kind": "cycle_opened",
+                    "subject": f"For {name}",
+                    "summary": "Something happened",
+                    "link": "/returns/",
+                    "created_at": timezone.now(),
+                    "email_wanted": False,
+                },
+            )
+    return "post", reverse("notices:read_all"), {}
+
+
+def own_notices_read(town, user, response):
+    assert not Notice.objects.filter(recipient=user, read_at__isnull=True).exists()
+    others = Notice.objects.filter(key="matrix:unread").exclude(recipient=user)
+    assert not others.filter(read_at__isnull=False).exists()
+
+
+def email_choices_saved(town, user, response):
+    assert email_choices(user) == {"cycle_opened"}
+
+
 STATE_CHANGES = {
     "save draft": StateChange(
         "returns:service",
@@ -363,9 +407,13 @@ STATE_CHANGES = {
         cycle_changed("planned_cycle", CycleState.OPEN, CycleAction.OPENED),
     ),
     "close cycle": StateChange(
-        "returns:cycle_action",
+        "returns:close_cycle",
         302,
-        lambda town: cycle_action(town.cycle, "close"),
+        lambda town: (
+            "post",
+            reverse("returns:close_cycle", args=[town.cycle.pk]),
+            {"reason": "Waste's figures come in the next quarter"},
+        ),
         cycle_changed("cycle", CycleState.CLOSED, CycleAction.CLOSED),
     ),
     "reopen cycle": StateChange(
@@ -418,6 +466,22 @@ STATE_CHANGES = {
         lambda town: ("get", reverse("returns:evidence", args=[town.evidence.pk]), {}),
         evidence_handed_out,
     ),
+    # Everyone signed in has notices of their own: only their own.
+    "open notice": StateChange(
+        "notices:open",
+        302,
+        lambda town: ("get", reverse("notices:open", args=[officers_notice(town).pk]), {}),
+        notice_read,
+    ),
+    "mark notices read": StateChange(
+        "notices:read_all", 302, unread_notices_for_everyone, own_notices_read
+    ),
+    "choose notice emails": StateChange(
+        "notices:settings",
+        302,
+        lambda town: ("post", reverse("notices:settings"), {"email_kinds": ["cycle_opened"]}),
+        email_choices_saved,
+    ),
 }
 
 # fmt: off
@@ -442,6 +506,9 @@ MATRIX = {
     "remove SPC recalculation":    (403,  403,  403,  403,  403,  302,  302,  403,  SIGN_IN),
     "download workbook":           (200,  404,  404,  404,  404,  200,  200,  404,  SIGN_IN),
     "download evidence":           (200,  404,  200,  404,  200,  200,  200,  404,  SIGN_IN),
+    "open notice":                 (302,  404,  404,  404,  404,  404,  404,  404,  SIGN_IN),
+    "mark notices read":           (302,  302,  302,  302,  302,  302,  302,  302,  SIGN_IN),
+    "choose notice emails":        (302,  302,  302,  302,  302,  302,  302,  302,  SIGN_IN),
 }
 # fmt: on
 
@@ -468,6 +535,7 @@ READ_ONLY_URLS = {
     "returns:import_run": lambda town: reverse("returns:import_run", args=[town.import_run.pk]),
     "returns:cycles": lambda town: reverse("returns:cycles"),
     "returns:cycle": lambda town: reverse("returns:cycle", args=[town.cycle.pk]),
+    "returns:return_statuses": lambda town: return_url(town, "return_statuses") + "?a-figure=1",
     "scorecards:organisation": scorecard("organisation"),
     "scorecards:ambition": scorecard("ambition", "ambition"),
     "scorecards:outcome": scorecard("outcome", "outcome"),
@@ -475,6 +543,12 @@ READ_ONLY_URLS = {
     "scorecards:service": scorecard("service", "waste"),
     "scorecards:committee": scorecard("committee", "committee"),
     "scorecards:indicator": lambda town: indicator_url(town.signed_off),
+    "audit:log": lambda town: reverse("audit:log"),
+    "audit:export": lambda town: reverse("audit:export"),
+    # A person's own account: the same page for everyone, about themselves.
+    "accounts:account": lambda town: reverse("accounts:account"),
+    "accounts:two_factor": lambda town: reverse("accounts:two_factor"),
+    "notices:list": lambda town: reverse("notices:list"),
 }
 
 # fmt: off
@@ -485,6 +559,7 @@ READ_ONLY = {
     "returns:import_run":      (200,  404,  404,  404,  404,  200,  200,  404,  SIGN_IN),
     "returns:cycles":          (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
     "returns:cycle":           (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
+    "returns:return_statuses": (200,  404,  404,  404,  404,  200,  200,  404,  SIGN_IN),
     "scorecards:organisation": (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "scorecards:ambition":     (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "scorecards:outcome":      (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
@@ -492,6 +567,11 @@ READ_ONLY = {
     "scorecards:service":      (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "scorecards:committee":    (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "scorecards:indicator":    (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "audit:log":               (403,  403,  403,  403,  403,  403,  200,  403,  SIGN_IN),
+    "audit:export":            (403,  403,  403,  403,  403,  403,  200,  403,  SIGN_IN),
+    "accounts:account":        (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "accounts:two_factor":     (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "notices:list":            (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
 }
 # fmt: on
 
@@ -526,6 +606,8 @@ def database_state() -> dict:
         "narratives": list(
             Narrative.objects.order_by("pk").values_list("pk", "going_well", "written_by")
         ),
+        "audit entries": AuditEntry.objects.count(),
+        "notices": list(Notice.objects.order_by("pk").values_list("pk", "read_at")),
         "emails sent": len(mail.outbox),
     }
 
@@ -637,6 +719,39 @@ def test_an_approver_cannot_sign_off_their_own_submission_on_the_page(client, to
     assert "You cannot sign off one of these figures." in page
 
 
+# --- Internal audit reads, and changes nothing ----------------------------------------------
+
+# An internal auditor gets what a councillor gets on every row of MATRIX and READ_ONLY, except
+# the audit log's own pages.
+AUDITOR_ALSO_READS = {"audit:log", "audit:export"}
+
+
+@pytest.fixture
+def auditor(town):
+    return UserFactory(username="auditor", roles=[Role.AUDITOR])
+
+
+def auditor_cells() -> list:
+    councillor = PERSONAS.index("councillor")
+    rows = {**MATRIX, **READ_ONLY}
+    return [
+        pytest.param(row, 200 if row in AUDITOR_ALSO_READS else answers[councillor], id=row)
+        for row, answers in rows.items()
+    ]
+
+
+@pytest.mark.parametrize(("row", "expected"), auditor_cells())
+def test_an_internal_auditor_reads_the_audit_log_and_changes_nothing(
+    client, town, auditor, row, expected
+):
+    if row in STATE_CHANGES:
+        step = STATE_CHANGES[row]
+        request_and_check(client, auditor, step.request(town), expected, success=step.success)
+    else:
+        request = ("get", READ_ONLY_URLS[row](town), {})
+        request_and_check(client, auditor, request, expected)
+
+
 # --- Every URL is in a table ----------------------------------------------------------------
 
 
@@ -652,7 +767,8 @@ def url_names(namespace: str) -> set[str]:
 
 
 def test_every_url_is_in_a_permission_table():
-    found = url_names("returns") | url_names("scorecards")
+    found = url_names("returns") | url_names("scorecards") | url_names("accounts")
+    found |= url_names("audit") | url_names("notices")
     in_tables = {step.url_name for step in STATE_CHANGES.values()} | set(READ_ONLY)
 
     assert found - in_tables == set(), "add these views to MATRIX (or READ_ONLY) with a row"

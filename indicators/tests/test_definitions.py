@@ -11,6 +11,7 @@ import pytest
 from django.db.models import Model
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from indicators.admin import RETIRE_BY_LIFECYCLE, STAYS_RETIRED
 from indicators.definitions import (
     EFFECTIVE_FROM_BEFORE_CURRENT,
@@ -21,12 +22,14 @@ from indicators.definitions import (
     REASON_REQUIRED,
     RETIRE_REASON_REQUIRED,
     DefinitionError,
+    create_indicator,
     definition_in_force,
     is_reported,
     record_first_version,
     reported_for,
     retire_indicator,
     revise_definition,
+    update_indicator_details,
 )
 from indicators.models import (
     Indicator,
@@ -677,6 +680,7 @@ def test_admin_adding_an_indicator_keeps_version_1_with_its_places(client):
         outcomes=[outcome.pk],
         committees=[committee.pk],
         principles=[],
+        change_reason="New national indicator",  # recorded in the audit log
     )
 
     response = client.post(add, data)
@@ -691,3 +695,138 @@ def test_admin_adding_an_indicator_keeps_version_1_with_its_places(client):
 
 def period_of(code, kind):
     return Period.objects.get(code=code, kind=kind)
+
+
+# --- Adding an indicator (the pages and the admin both call create_indicator) --------------------
+
+
+def unsaved(**extra) -> Indicator:
+    return Indicator(
+        code="NEW-02",
+        title="Fly-tips cleared within a day",
+        definition="Reported fly-tips cleared within 24 hours",
+        unit="%",
+        precision=1,
+        polarity="higher_is_better",
+        frequency="quarterly",
+        aggregation="average",
+        owner=OrgUnitFactory(),
+        effective_from=APRIL_2024,
+        **extra,
+    )
+
+
+def test_create_indicator_keeps_version_1_with_its_places_who_and_why():
+    ensure_periods(first_year=2024, last_year=2024)
+    officer, outcome, committee = UserFactory(), OutcomeFactory(), CommitteeFactory()
+    strategic = IndicatorSet.objects.get(code="strategic")
+    made = unsaved(first_period=period("2024-25-Q2"))
+
+    first = create_indicator(
+        indicator=made,
+        sets=[strategic],
+        committees=[committee.pk],
+        outcomes=[outcome],
+        reason="  Agreed by Cabinet  ",
+        by=officer,
+    )
+
+    assert (first.number, first.change_reason, first.recorded_by) == (
+        1,
+        "Agreed by Cabinet",
+        officer,
+    )
+    assert (first.set_ids, first.committee_ids, first.outcome_ids) == (
+        [strategic.pk],
+        [committee.pk],
+        [outcome.pk],
+    )
+    assert list(made.sets.all()) == [strategic] and made.version == 1
+    entries = AuditEntry.objects.filter(object_type="indicators.indicator", object_id=str(made.pk))
+    assert entries.filter(action="created").exists()
+    assert {(e.actor, e.reason) for e in entries} == {(officer, "Agreed by Cabinet")}
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason", "message"),
+    [
+        ({}, " ", "Give a reason for adding the indicator"),
+        ({"lifecycle": Lifecycle.RETIRED}, "Old", "A new indicator cannot start retired"),
+        ({"first_period_code": "2024-04"}, "New", "Choose a quarter"),
+    ],
+)
+def test_create_indicator_refuses_what_could_not_be_kept_and_adds_nothing(extra, reason, message):
+    ensure_periods(first_year=2024, last_year=2024)
+    code = extra.pop("first_period_code", None)
+    if code:
+        extra["first_period"] = Period.objects.get(code=code, kind="month")
+
+    with pytest.raises(DefinitionError, match=message):
+        create_indicator(indicator=unsaved(**extra), reason=reason)
+
+    assert not Indicator.objects.filter(code="NEW-02").exists()
+
+
+# --- The status on the way to approval, and the responsible officer ------------------------------
+
+
+def test_update_indicator_details_approves_and_names_the_officer_with_no_new_version(indicator):
+    indicator.lifecycle = Lifecycle.PROPOSED
+    indicator.save()
+    team, officer = UserFactory(), UserFactory()
+
+    changed = update_indicator_details(
+        indicator=indicator,
+        lifecycle=Lifecycle.APPROVED,
+        responsible_officer=officer,
+        reason="Agreed by the leadership team",
+        by=team,
+    )
+
+    assert changed == ["lifecycle", "responsible_officer"]
+    assert (indicator.lifecycle, indicator.responsible_officer) == (Lifecycle.APPROVED, officer)
+    assert indicator.versions.count() == 1
+    entry = AuditEntry.objects.filter(object_id=str(indicator.pk), action="changed").first()
+    assert (entry.actor, entry.reason, entry.after["lifecycle"]) == (
+        team,
+        "Agreed by the leadership team",
+        "approved",
+    )
+
+
+@pytest.mark.parametrize(
+    ("was", "becomes", "reason", "message"),
+    [
+        (Lifecycle.PROPOSED, Lifecycle.APPROVED, "", "Give a reason for the change"),
+        (Lifecycle.APPROVED, Lifecycle.RETIRED, "Gone", "Retire the indicator on its own page"),
+        (Lifecycle.RETIRED, Lifecycle.APPROVED, "Back", "A retired indicator stays retired"),
+    ],
+)
+def test_update_indicator_details_refuses_what_belongs_elsewhere(
+    indicator, was, becomes, reason, message
+):
+    indicator.lifecycle = was
+    indicator.save()
+
+    with pytest.raises(DefinitionError, match=message):
+        update_indicator_details(
+            indicator=indicator, lifecycle=becomes, responsible_officer=None, reason=reason
+        )
+
+    assert Indicator.objects.get(pk=indicator.pk).lifecycle == was
+
+
+def test_admin_approving_an_indicator_goes_through_the_same_function(
+    indicator, admin_client_for_indicator
+):
+    indicator.lifecycle = Lifecycle.PROPOSED
+    indicator.save()
+    client, url, data, superuser = admin_client_for_indicator
+    data.update(lifecycle="approved", change_reason="Agreed by Cabinet")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert Indicator.objects.get(pk=indicator.pk).lifecycle == Lifecycle.APPROVED
+    entry = AuditEntry.objects.filter(object_id=str(indicator.pk), action="changed").first()
+    assert (entry.actor, entry.reason) == (superuser, "Agreed by Cabinet")

@@ -50,7 +50,7 @@ def test_has_role_ignores_groups_that_are_not_roles():
     assert not person.has_role(Role.APPROVER)
 
 
-def test_the_six_role_groups_exist_after_migrations():
+def test_the_role_groups_exist_after_migrations():
     expected = {
         "Performance team",
         "Data owner",
@@ -58,6 +58,7 @@ def test_the_six_role_groups_exist_after_migrations():
         "Director",
         "Councillor",
         "Administrator",
+        "Internal auditor",
     }
 
     assert expected <= set(Group.objects.values_list("name", flat=True))

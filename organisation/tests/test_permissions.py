@@ -53,6 +53,7 @@ CAN = {
     (Action.IMPORT_RETURNS, None):         (F,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.CHASE_RETURNS, None):          (F,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.MANAGE_FRAMEWORK, None):       (F,    F,    F,    F,    F,    T,    T,    F,    F),
+    (Action.VIEW_AUDIT, None):             (F,    F,    F,    F,    F,    F,    T,    F,    F),
     (Action.WRITE_NARRATIVE, None):        (F,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.WRITE_NARRATIVE, "place"):     (F,    F,    F,    F,    T,    T,    T,    F,    F),
     (Action.WRITE_NARRATIVE, "waste"):     (F,    F,    T,    F,    T,    T,    T,    F,    F),
@@ -64,6 +65,10 @@ CAN = {
     (Action.APPROVE_REPORT, "report_by_performance"): (F, F, F, F, T, F, T, F, F),
     (Action.APPROVE_REPORT, "report_by_admin"):       (F, F, F, F, T, F, F, F, F),
     (Action.APPROVE_REPORT, "report_by_director"):    (F, F, F, F, F, F, T, F, F),
+    # The director of the indicator's directorate agrees its targets (Waste's draft: Place).
+    (Action.AGREE_TARGETS, None):          (F,    F,    F,    F,    T,    F,    F,    F,    F),
+    (Action.AGREE_TARGETS, "draft"):       (F,    F,    F,    F,    T,    F,    F,    F,    F),
+    (Action.AGREE_TARGETS, "libraries"):   (F,    F,    F,    F,    F,    F,    F,    F,    F),
 }
 # fmt: on
 
@@ -129,6 +134,30 @@ def test_require_says_not_found_outside_the_scope(town, action, on, persona, exp
 
 def test_every_action_is_in_the_table():
     assert {action for action, _ in CAN} == set(Action)
+
+
+# --- Internal audit reads, and changes nothing ----------------------------------------------
+
+# The internal auditor's column of `CAN`: of every row, only these are allowed.
+AUDITOR_MAY = {(Action.VIEW_SCORECARDS, None), (Action.VIEW_AUDIT, None)}
+
+
+@pytest.fixture
+def auditor(town):
+    made = UserFactory(username="auditor", roles=[Role.AUDITOR])
+    return type(made).objects.get(pk=made.pk)
+
+
+@pytest.mark.parametrize(("action", "on"), list(CAN), ids=[f"{a}:{o}" for a, o in CAN])
+def test_an_internal_auditor_reads_scorecards_and_the_audit_log_and_does_nothing_else(
+    town, auditor, action, on
+):
+    allowed = (action, on) in AUDITOR_MAY
+
+    assert can(auditor, action, target(town, on)) is allowed
+    if not allowed:
+        with pytest.raises((PermissionDenied, Http404)):
+            require(auditor, action, target(town, on))
 
 
 # --- Never your own submission -------------------------------------------------------------

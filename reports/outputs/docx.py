@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
 from reports.content import ReportContent, Row, Section
-from reports.outputs import Progress, paper
+from reports.outputs import Progress, paper, printable
 
 FONT = "Arial"
 TEXT = RGBColor(0x0B, 0x0C, 0x0C)
@@ -37,6 +37,8 @@ STATUS_FILL = {
     "missing": "DBD5E9",
 }
 HEADING_SIZES = {1: 20, 2: 14, 3: 12, 4: 11}
+# Word keeps at most this many characters in a document property (its title, subject…).
+PROPERTY_LENGTH = 255
 # Widths of the indicator table's columns on a 170 mm wide page, in INDICATOR_HEADERS order.
 INDICATOR_WIDTHS_MM = (38, 17, 17, 17, 15, 26, 22, 18)
 FOOTER_STYLE_TABS = (Twips(4680), Twips(9360))
@@ -45,6 +47,7 @@ FOOTER_STYLE_TABS = (Twips(4680), Twips(9360))
 def render_docx(content: ReportContent, *, draft: bool, progress: Progress | None = None) -> bytes:
     """The report as a Word document; a draft says so in every page's header."""
     step = progress or (lambda percent, words: None)
+    content = printable(content)
     document = Document()
     _set_up(document, content, draft=draft)
     step(30, "Writing the summary")
@@ -88,15 +91,17 @@ def _set_up(document, content: ReportContent, *, draft: bool) -> None:
     section.header_distance = section.footer_distance = Mm(10)
     _styles(document)
     properties = document.core_properties
-    properties.title = paper.document_title(content)
-    properties.author = content.council
-    properties.last_modified_by = content.council
-    properties.subject = f"{content.kind_label} for {content.period_label}"
-    properties.keywords = ", ".join(
-        part for part in ("performance report", content.committee, content.period_label) if part
+    properties.title = _property(paper.document_title(content))
+    properties.author = _property(content.council)
+    properties.last_modified_by = _property(content.council)
+    properties.subject = _property(f"{content.kind_label} for {content.period_label}")
+    properties.keywords = _property(
+        ", ".join(
+            part for part in ("performance report", content.committee, content.period_label) if part
+        )
     )
     properties.language = "en-GB"
-    properties.category = content.kind_label
+    properties.category = _property(content.kind_label)
     properties.comments = paper.DRAFT_MARKER if draft else ""
     properties.created = properties.modified = datetime.fromisoformat(content.built_at).astimezone(
         UTC
@@ -104,6 +109,14 @@ def _set_up(document, content: ReportContent, *, draft: bool) -> None:
     properties.revision = 1
     _header(section, content, draft=draft)
     _footer(section, content)
+
+
+def _property(text: str) -> str:
+    """A document property Word can hold: a long title is cut short, marked with an ellipsis
+    (the full title is on the first page)."""
+    if len(text) <= PROPERTY_LENGTH:
+        return text
+    return text[: PROPERTY_LENGTH - 1] + "…"
 
 
 def _styles(document) -> None:

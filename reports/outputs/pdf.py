@@ -19,7 +19,7 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from reports.content import ReportContent, Row
-from reports.outputs import Progress, paper
+from reports.outputs import Progress, paper, printable
 
 STYLESHEET = Path(__file__).with_name("paper.css")
 PDF_VARIANT = "pdf/ua-1"
@@ -33,6 +33,7 @@ _SVG_TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title>)", re.DOTALL)
 def render_pdf(content: ReportContent, *, draft: bool, progress: Progress | None = None) -> bytes:
     """The report as an accessible PDF; a draft carries a marker on every page."""
     step = progress or (lambda percent, words: None)
+    content = printable(content)  # the same words as the Word and Excel files
     step(25, "Drawing the charts")
     html = HTML(string=paper_html(content, draft=draft), url_fetcher=_only_data_addresses())
     step(45, "Laying out the pages")

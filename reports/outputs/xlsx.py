@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.content import ReportContent, Row, Table
-from reports.outputs import Progress, paper
+from reports.outputs import Progress, paper, printable
 from scorecards.exports import formula_safe
 from status.numbers import PLAIN_COUNT_UNITS, format_value
 
@@ -53,6 +53,7 @@ INDICATOR_COLUMNS = (
 def render_xlsx(content: ReportContent, *, draft: bool, progress: Progress | None = None) -> bytes:
     """The report's tables as an XLSX workbook."""
     step = progress or (lambda percent, words: None)
+    content = printable(content)
     book = Workbook()
     book.properties.title = paper.document_title(content)
     book.properties.creator = content.council

@@ -148,6 +148,41 @@ def test_the_list_hides_drafts_from_those_who_may_not_see_them(client, town, rep
     assert "embargoed until 10 November 2026, 18:00" in content
 
 
+def test_each_report_link_in_the_list_says_which_report_it_is(client, town, reports):
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.names, self.inside = [], False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a" and "/reports/" in dict(attrs).get("href", ""):
+                self.inside = True
+                self.names.append("")
+
+        def handle_endtag(self, tag):
+            if tag == "a":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                self.names[-1] += data
+
+    for report in reports.values():
+        report.title = "Quarterly performance report"
+        report.save(update_fields=["title"])
+    page = as_person(client, town, "performance").get(reverse("reports:list")).content.decode()
+    links = Links()
+    links.feed(page[page.index("<table") :])
+
+    report_links = [name for name in links.names if name.startswith("Quarterly")]
+    assert len(report_links) == len(reports)
+    assert all(town.committee.name in name or "No meeting" in page for name in report_links)
+    assert len(set(report_links)) == len({(r.meeting_id, r.period_id) for r in reports.values()})
+    assert ">None<" not in page
+
+
 def test_a_councillor_reads_an_approved_report_before_the_public(client, town, reports):
     url = reverse("reports:report", args=[reports["approved"].pk])
 
@@ -241,7 +276,7 @@ def test_approving_from_the_page_queues_every_file(
     report.refresh_from_db()
     assert report.state == ReportState.APPROVED
     assert sorted(report.outputs.values_list("format", flat=True)) == ["docx", "pdf", "xlsx"]
-    assert len(queued) == 3
+    assert len(queued) == 4  # a task for each file, and one for the councillors' notice emails
 
 
 def approval_form(page):

@@ -16,10 +16,10 @@ from organisation.models import Role
 from organisation.tests.factories import UserFactory
 from reports.models import Report
 from returns.chasing import (
-    MAX_CATCH_UP_DAYS,
     cycle_progress,
     cycle_timeliness_for,
     cycles_overview,
+    next_reminders,
     outstanding_returns,
     provisional_figures,
     send_reminders,
@@ -405,11 +405,121 @@ def test_a_switched_off_step_sends_nothing(town):
     assert mail.outbox == []
 
 
-def test_old_steps_are_not_sent(town):
-    """Steps whose day passed more than MAX_CATCH_UP_DAYS ago are skipped, not sent late."""
-    too_late = D(2026, 10, 31) + datetime.timedelta(days=MAX_CATCH_UP_DAYS + 1)
+def sent_each_day(first: datetime.date, last: datetime.date) -> dict[str, list[datetime.date]]:
+    """Run the reminders every day from `first` to `last` on a frozen clock; the days each
+    person was emailed."""
+    days: dict[str, list[datetime.date]] = {}
+    day = first
+    while day <= last:
+        with time_machine.travel(datetime.datetime.combine(day, datetime.time(7), LONDON)):
+            for reminder in send_reminders(today=timezone.localdate()):
+                days.setdefault(reminder.recipient.username, []).append(day)
+        day += datetime.timedelta(days=1)
+    return days
 
-    assert send_reminders(today=too_late) == []
+
+def test_an_overdue_return_is_chased_every_week_until_it_is_in(town):
+    """The default escalation's overdue steps repeat every 7 days: the waste return, never
+    started, is chased on 21 and 28 October and 4 and 11 November."""
+    days = sent_each_day(D(2026, 10, 21), D(2026, 11, 11))
+
+    weekly = [D(2026, 10, 21), D(2026, 10, 28), D(2026, 11, 4), D(2026, 11, 11)]
+    assert days["waste-owner"] == weekly
+    assert days["waste-head"] == weekly  # the manager step repeats too
+    # The performance team's steps: 5 days after the data entry deadline, then weekly; and a
+    # day after the sign-off deadline (30 October), then weekly.
+    assert days["performance"] == [
+        D(2026, 10, 25), D(2026, 10, 31), D(2026, 11, 1), D(2026, 11, 7), D(2026, 11, 8)
+    ]  # fmt: skip
+    assert ReminderSent.objects.filter(recipient__username="waste-owner").count() == 4
+
+
+def test_a_return_coming_in_stops_its_chasing(town):
+    sent_each_day(D(2026, 10, 21), D(2026, 10, 28))
+    for indicator in town.indicators["waste"]:
+        town.returns.submitted(indicator, "2026-27-Q2", "10")
+
+    later = sent_each_day(D(2026, 10, 29), D(2026, 11, 18))
+
+    assert "waste-owner" not in later
+    # The head of Waste is now asked only to sign the figures off, never for the return.
+    to_head = ReminderSent.objects.filter(
+        recipient__username="waste-head",
+        sent_at__gt=datetime.datetime(2026, 10, 28, 12, tzinfo=LONDON),
+    )
+    assert {r.rule.deadline for r in to_head} == {Deadline.SIGNOFF}
+    assert later["parks-owner"] == [D(2026, 11, 4), D(2026, 11, 11), D(2026, 11, 18)]
+
+
+def test_a_day_missed_while_nothing_ran_is_sent_once_on_the_next_run(town):
+    """The worker was down from 19 October to 2 November: the first run after sends each
+    audience its latest step once (no backlog of every missed day), and the weekly repeat
+    goes on from the step's own day."""
+    first_run = send_reminders(today=D(2026, 11, 2))
+
+    assert sorted(
+        r.recipient.username for r in first_run if r.recipient.username == "waste-owner"
+    ) == ["waste-owner"]
+    assert {r.due_on for r in first_run if r.rule.audience == Audience.DATA_OWNER} == {
+        D(2026, 10, 28)
+    }  # the latest repeat of the 21 October step
+    assert send_reminders(today=D(2026, 11, 3)) == []
+    on_the_next_repeat = send_reminders(today=D(2026, 11, 4))
+    assert "waste-owner" in {r.recipient.username for r in on_the_next_repeat}
+
+
+def test_a_return_long_overdue_when_the_cycle_opens_is_still_chased(town):
+    """Eight weeks after the deadline, a return never reminded about is chased (once)."""
+    sent = send_reminders(today=D(2026, 12, 15))
+
+    assert "waste-owner" in {r.recipient.username for r in sent}
+    assert len([r for r in sent if r.recipient.username == "waste-owner"]) == 1
+
+
+def test_a_step_that_does_not_repeat_is_sent_once(town):
+    ReminderRule.objects.update(repeat_every_days=None)
+
+    days = sent_each_day(D(2026, 10, 21), D(2026, 11, 11))
+
+    assert days["waste-owner"] == [D(2026, 10, 21)]
+
+
+def test_the_council_sets_how_often_a_step_repeats(town):
+    ReminderRule.objects.filter(
+        deadline=Deadline.DATA_ENTRY, days_after=1, audience=Audience.DATA_OWNER
+    ).update(repeat_every_days=3)
+
+    days = sent_each_day(D(2026, 10, 21), D(2026, 10, 31))
+
+    assert days["waste-owner"] == [
+        D(2026, 10, 21),
+        D(2026, 10, 24),
+        D(2026, 10, 27),
+        D(2026, 10, 30),
+    ]
+
+
+def test_the_next_reminder_of_each_late_service_is_known(town):
+    send_reminders(today=D(2026, 10, 21))
+
+    upcoming = next_reminders(town.cycle, today=D(2026, 10, 22))
+
+    waste = upcoming[town.services["waste"].pk]
+    assert waste.day == D(2026, 10, 25)  # the performance team's step comes first
+    assert waste.rule.audience == Audience.PERFORMANCE_TEAM
+    planning = upcoming[town.services["planning"].pk]  # submitted: waits for sign-off
+    assert planning.day == D(2026, 10, 28) and planning.rule.deadline == Deadline.SIGNOFF
+    assert town.services["libraries"].pk not in upcoming  # all signed off
+
+
+def test_the_next_reminder_is_today_s_until_it_has_gone(town):
+    upcoming = next_reminders(town.cycle, today=D(2026, 10, 21))
+
+    assert upcoming[town.services["waste"].pk].day == D(2026, 10, 21)
+    # Still unsent two days later (nothing ran): due now, not on a day gone by.
+    assert next_reminders(town.cycle, today=D(2026, 10, 23))[town.services["waste"].pk].day == D(
+        2026, 10, 23
+    )
 
 
 @pytest.mark.parametrize("state", [CycleState.PLANNED, CycleState.CLOSED])

@@ -89,6 +89,7 @@ def every_url(town):
         reverse("returns:cycles"),
         reverse("returns:new_cycle"),
         cycle_url(town.cycle),
+        reverse("returns:close_cycle", args=[town.cycle.pk]),
     ]
 
 
@@ -111,7 +112,7 @@ def test_others_are_refused(client, town, who):
 
     for url in every_url(town):
         assert client.get(url).status_code == 403
-    response = client.post(action_url(town.cycle), {"action": "close"})
+    response = client.post(close_url(town.cycle), {"reason": "Closing it"})
 
     assert response.status_code == 403
     town.cycle.refresh_from_db()
@@ -193,6 +194,25 @@ def test_the_chasing_view_lists_the_reminders_sent(performance_client, town):
     assert "Data owners of the service, 5 days before the data-entry deadline" in reminders
 
 
+def test_the_chasing_view_shows_the_next_reminder_each_late_service_will_get(
+    performance_client, town
+):
+    send_reminders(today=TODAY)  # the day after the deadline: data owners and managers
+
+    page = performance_client.get(cycle_url(town.cycle)).content.decode()
+
+    # Next comes the performance team's step, 5 days after the deadline, repeating weekly.
+    assert "25 Oct 2026: performance team, weekly" in row_of(page, "waste")
+    assert "28 Oct 2026: approvers and head of service" in row_of(page, "planning")
+    assert "None" in row_of(page, "libraries")  # all signed off
+
+
+def test_a_reminder_whose_day_has_come_but_has_not_gone_is_due_now(performance_client, town):
+    page = performance_client.get(cycle_url(town.cycle)).content.decode()
+
+    assert "Due now: data owners, weekly" in row_of(page, "waste")
+
+
 def test_sending_due_reminders_now_shows_how_many_went(performance_client, town):
     response = performance_client.post(action_url(town.cycle), {"action": "remind"}, follow=True)
 
@@ -204,8 +224,81 @@ def test_sending_due_reminders_now_shows_how_many_went(performance_client, town)
     assert len(mail.outbox) == 6
 
 
+def close_url(cycle):
+    return reverse("returns:close_cycle", args=[cycle.pk])
+
+
+def test_closing_asks_for_confirmation_and_says_what_is_still_open(performance_client, town):
+    from_the_cycle = performance_client.post(action_url(town.cycle), {"action": "close"})
+    assert from_the_cycle.url == close_url(town.cycle)
+
+    page = performance_client.get(close_url(town.cycle)).content.decode()
+
+    town.cycle.refresh_from_db()
+    assert town.cycle.state == CycleState.OPEN  # nothing closes without the confirmation
+    still_open = page[page.index('id="still-open"') :]
+    # Waste: 2 never entered; Parks: 1 draft, 1 never entered; Housing: 1 returned;
+    # Planning: 2 submitted, Housing: 1 submitted.
+    assert "3 figures: locked as missing" in still_open
+    assert "2 figures: locked, never reported" in still_open
+    assert "3 figures: stay in their approvers' queues and can still be signed off" in still_open
+
+
+def test_closing_with_figures_still_open_needs_a_reason(performance_client, town):
+    response = performance_client.post(close_url(town.cycle), {"reason": "  "})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Reason for closing: say why the cycle for Q2 2026/27 is closing" in page
+    assert 'href="#id_reason"' in page
+    town.cycle.refresh_from_db()
+    assert town.cycle.state == CycleState.OPEN
+
+
+def test_closing_with_everything_signed_off_needs_no_reason(performance_client, town):
+    Value.objects.filter(period__code=PERIOD).update(state="approved")
+    for indicator in [*town.indicators["waste"], town.indicators["parks"][1]]:
+        town.returns.signed_off(indicator, PERIOD, "5")
+
+    page = performance_client.get(close_url(town.cycle)).content.decode()
+    assert "Every figure due for Q2 2026/27 is signed off." in page
+    performance_client.post(close_url(town.cycle), {"reason": ""})
+
+    town.cycle.refresh_from_db()
+    assert town.cycle.state == CycleState.CLOSED
+
+
+def test_figures_awaiting_sign_off_can_still_be_signed_off_after_closing(client, town):
+    client.force_login(town.performance)
+    client.post(close_url(town.cycle), {"reason": "The committee deadline"})
+    approver = town.approvers["place"]
+    client.force_login(approver)
+
+    queue = client.get(reverse("returns:sign_off")).content.decode()
+    assert "Planning" in queue
+    planning = town.services["planning"]
+    sign_off_url = reverse("returns:service_sign_off", args=[town.cycle.pk, planning.code])
+    figures = list(Value.objects.filter(period__code=PERIOD, indicator__owner=planning))
+    client.post(
+        sign_off_url,
+        {
+            **{f"value-{v.pk}-decision": "approve" for v in figures},
+            **{f"value-{v.pk}-lock_version": v.lock_version for v in figures},
+        },
+    )
+
+    assert set(
+        Value.objects.filter(period__code=PERIOD, indicator__owner=planning).values_list(
+            "state", flat=True
+        )
+    ) == {"approved"}
+    assert "Planning" not in client.get(reverse("returns:sign_off")).content.decode()
+
+
 def test_closing_and_reopening_with_a_reason(performance_client, town):
-    closed = performance_client.post(action_url(town.cycle), {"action": "close"}, follow=True)
+    closed = performance_client.post(
+        close_url(town.cycle), {"reason": "The committee deadline"}, follow=True
+    )
 
     town.cycle.refresh_from_db()
     assert town.cycle.state == CycleState.CLOSED
@@ -219,7 +312,7 @@ def test_closing_and_reopening_with_a_reason(performance_client, town):
     assert town.cycle.state == CycleState.OPEN
     events = CycleEvent.objects.filter(cycle=town.cycle).order_by("at", "pk")
     assert [(e.action, e.reason) for e in events] == [
-        (CycleAction.CLOSED, ""),
+        (CycleAction.CLOSED, "The committee deadline"),
         (CycleAction.REOPENED, "Housing resubmits September"),
     ]
     page = performance_client.get(cycle_url(town.cycle)).content.decode()

@@ -6,24 +6,35 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from indicators.models import CycleState, Period, ReportingCycle, Value
+from indicators.models import CycleState, Period, ReportingCycle, Value, ValueState
 from indicators.periods import ensure_periods
 from indicators.tests.factories import IndicatorFactory, ReportingCycleFactory
-from indicators.workflow import CYCLE_CLOSED, WorkflowError, record_value
+from indicators.workflow import (
+    CYCLE_CLOSED,
+    WorkflowError,
+    approve_value,
+    record_value,
+    return_value,
+    revise_value,
+    submit_value,
+)
 from organisation.models import Role
 from organisation.tests.factories import UserFactory
 from returns.cycles import (
     ALREADY_OPEN,
     CANNOT_CLOSE,
+    CLOSE_REASON_REQUIRED,
     CYCLE_EXISTS,
     DATA_ENTRY_NOT_AFTER_PERIOD,
     OPENS_AFTER_DEADLINE,
     REOPEN_REASON_REQUIRED,
     SIGNOFF_BEFORE_DATA_ENTRY,
     CycleError,
+    StillOpen,
     close_cycle,
     create_cycle,
     open_cycle,
+    still_open,
 )
 from returns.models import CycleAction, CycleEvent
 from strategy.tests.factories import MeetingFactory
@@ -193,7 +204,7 @@ def test_closing_records_who_and_when_and_locks_the_figures(planned, performance
         indicator=indicator, period=planned.period, entries={"figure": Decimal("40")}, by=officer
     )
 
-    close_cycle(cycle=planned, by=performance)
+    close_cycle(cycle=planned, by=performance, reason="Committee deadline")
 
     planned.refresh_from_db()
     assert planned.state == CycleState.CLOSED
@@ -215,9 +226,43 @@ def test_closing_records_who_and_when_and_locks_the_figures(planned, performance
     ]
 
 
+def test_closing_with_figures_still_open_needs_a_reason(planned, performance):
+    IndicatorFactory()
+    open_cycle(cycle=planned, by=performance)
+
+    with pytest.raises(CycleError) as refused:
+        close_cycle(cycle=planned, by=performance, reason=" ")
+
+    assert refused.value.problems == [("reason", CLOSE_REASON_REQUIRED.format(period="Q2 2026/27"))]
+    planned.refresh_from_db()
+    assert planned.state == CycleState.OPEN
+
+
+def test_a_figure_submitted_before_the_close_can_still_be_signed_off_but_not_returned(
+    planned, performance
+):
+    indicator = IndicatorFactory()
+    officer, approver = UserFactory(), UserFactory()
+    open_cycle(cycle=planned, by=performance)
+    value = record_value(
+        indicator=indicator, period=planned.period, entries={"figure": Decimal("40")}, by=officer
+    )
+    value = submit_value(value=value, by=officer)
+    assert still_open(planned) == StillOpen(not_entered=0, drafts=0, awaiting_sign_off=1)
+
+    close_cycle(cycle=planned, by=performance, reason="Committee deadline")
+
+    with pytest.raises(WorkflowError):
+        return_value(value=value, by=approver, reason="Check it")
+    approved = approve_value(value=value, by=approver)
+    assert approved.state == ValueState.APPROVED
+    with pytest.raises(WorkflowError):  # and then it is locked like the rest
+        revise_value(value=approved, entries={"figure": Decimal("41")}, by=approver, reason="Typo")
+
+
 def test_only_an_open_cycle_can_be_closed(planned, performance):
     with pytest.raises(CycleError) as refused:
-        close_cycle(cycle=planned, by=performance)
+        close_cycle(cycle=planned, by=performance, reason="Committee deadline")
 
     assert str(refused.value) == CANNOT_CLOSE.format(period="Q2 2026/27", state="planned")
     planned.refresh_from_db()
@@ -226,7 +271,7 @@ def test_only_an_open_cycle_can_be_closed(planned, performance):
 
 def test_reopening_needs_a_reason(planned, performance):
     open_cycle(cycle=planned, by=performance)
-    close_cycle(cycle=planned, by=performance)
+    close_cycle(cycle=planned, by=performance, reason="Committee deadline")
 
     with pytest.raises(CycleError) as refused:
         open_cycle(cycle=planned, by=performance, reason="   ")
@@ -241,7 +286,7 @@ def test_reopening_needs_a_reason(planned, performance):
 def test_reopening_with_a_reason_unlocks_the_figures_and_keeps_the_reason(planned, performance):
     indicator = IndicatorFactory()
     open_cycle(cycle=planned, by=performance)
-    close_cycle(cycle=planned, by=performance)
+    close_cycle(cycle=planned, by=performance, reason="Committee deadline")
 
     open_cycle(cycle=planned, by=performance, reason="Housing's September count was wrong")
 
@@ -257,7 +302,7 @@ def test_reopening_with_a_reason_unlocks_the_figures_and_keeps_the_reason(planne
     assert Value.objects.get(pk=value.pk).figure == Decimal("41")
     assert history(planned) == [
         (CycleAction.OPENED, "performance", ""),
-        (CycleAction.CLOSED, "performance", ""),
+        (CycleAction.CLOSED, "performance", "Committee deadline"),
         (CycleAction.REOPENED, "performance", "Housing's September count was wrong"),
     ]
 
@@ -267,13 +312,13 @@ def test_a_data_owner_cannot_open_close_or_reopen(planned, performance, data_own
     if change != "open":
         open_cycle(cycle=planned, by=performance)
     if change == "reopen":
-        close_cycle(cycle=planned, by=performance)
+        close_cycle(cycle=planned, by=performance, reason="Committee deadline")
     planned.refresh_from_db()
     state_before, events_before = planned.state, history(planned)
 
     with pytest.raises(PermissionDenied):
         if change == "close":
-            close_cycle(cycle=planned, by=data_owner)
+            close_cycle(cycle=planned, by=data_owner, reason="Committee deadline")
         else:
             open_cycle(cycle=planned, by=data_owner, reason="I need to change a figure")
 

@@ -3,13 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators import entries
 from indicators.models import Value, ValueRevision, ValueState
 from returns import validation
-from returns.collection import EntryInput, ReturnConflict, save_return
-from returns.forms import NUMBER_PROBLEM
+from returns.collection import EVIDENCE_WITHOUT_FIGURE, EntryInput, ReturnConflict, save_return
+from returns.forms import CHOOSE_AGAIN, NUMBER_PROBLEM
+from returns.models import Evidence
 from returns.views import ALREADY_SAVED
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,25 @@ def test_the_return_shows_last_period_target_and_status(client, today, cycle, of
     assert "Q1 2026/27: 46.0%" in page
     assert "50.0%" in page  # the target
     assert "Tonnes recycled" in page
+
+
+def test_the_status_a_typed_figure_would_get_is_judged_without_saving(
+    client, today, cycle, officer, recycling
+):
+    client.force_login(officer)
+    url = reverse("returns:return_statuses", args=[cycle.pk, recycling.owner.code])
+
+    green = client.get(url, {"WST-01-figure": "52"}).json()
+    red = client.get(url, {"WST-01-figure": "38"}).json()
+    unreadable = client.get(url, {"WST-01-figure": "lots"}).json()
+
+    assert green["WST-01"] == {"label": "Green", "classes": "govuk-tag--green", "figure": "52.0%"}
+    assert red["WST-01"]["label"] == "Red"
+    assert unreadable["WST-01"]["label"] == "Not a number yet"
+    assert not Value.objects.filter(indicator=recycling, period=cycle.period).exists()
+    page = client.get(return_url(cycle, recycling.owner)).content.decode()
+    assert f'data-status-url="{url}"' in page
+    assert 'data-status-for="WST-01"' in page
 
 
 def test_saving_a_draft_keeps_figures_and_history(
@@ -393,3 +414,109 @@ def test_a_second_save_with_different_figures_is_still_a_conflict(cycle, officer
         )
 
     assert Value.objects.get(indicator=recycling, period=cycle.period).figure == Decimal("47.5")
+
+
+# --- Evidence on the return form ------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def evidence(indicator, name="tonnage.pdf", content=PDF, description="Contractor's report"):
+    return {
+        f"{indicator.code}-evidence": SimpleUploadedFile(name, content),
+        f"{indicator.code}-evidence_description": description,
+    }
+
+
+def test_evidence_chosen_on_the_return_is_kept_with_the_figure(
+    client, today, cycle, officer, recycling, missed_bins
+):
+    client.force_login(officer)
+    data = {
+        "save": "1",
+        **entry(recycling, figure="47.5", commentary="Garden waste up"),
+        **evidence(recycling),
+        **entry(missed_bins, figure=""),
+    }
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    assert response.status_code == 302
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    kept = Evidence.objects.get()
+    assert (kept.value, kept.original_name, kept.description) == (
+        value,
+        "tonnage.pdf",
+        "Contractor's report",
+    )
+    assert kept.uploaded_by == officer
+    assert kept.file.read() == PDF
+    page = client.get(reverse("returns:value", args=[value.pk])).content.decode()
+    assert "tonnage.pdf" in page
+
+
+def test_evidence_goes_with_a_submitted_figure(client, today, cycle, officer, recycling):
+    client.force_login(officer)
+    data = {
+        "submit": "1",
+        **entry(recycling, figure="47.5", commentary="Garden waste up"),
+        **evidence(recycling),
+    }
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    assert response.status_code == 302
+    value = Value.objects.get(indicator=recycling, period=cycle.period)
+    assert value.state == ValueState.SUBMITTED
+    assert list(value.evidence.values_list("original_name", flat=True)) == ["tonnage.pdf"]
+
+
+def test_a_file_that_is_not_what_it_says_is_named_and_nothing_is_saved(
+    client, today, cycle, officer, recycling
+):
+    client.force_login(officer)
+    data = {
+        "save": "1",
+        **entry(recycling, figure="47.5"),
+        **evidence(recycling, name="tonnage.pdf", content=b"MZ\x90\x00 not a pdf"),
+    }
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"{recycling.title}: " in page and "tonnage.pdf" in page
+    assert f'href="#id_{recycling.code}-evidence"' in page
+    assert not Value.objects.filter(period=cycle.period).exists()
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_needs_a_figure_to_go_with(client, today, cycle, officer, recycling):
+    client.force_login(officer)
+    data = {"save": "1", **entry(recycling, figure=""), **evidence(recycling)}
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    assert response.status_code == 400
+    assert EVIDENCE_WITHOUT_FIGURE.format(title=recycling.title) in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_a_mistake_elsewhere_saves_no_file_and_asks_for_it_again(
+    client, today, cycle, officer, recycling, missed_bins
+):
+    client.force_login(officer)
+    data = {
+        "save": "1",
+        **entry(recycling, figure="47.5"),
+        **evidence(recycling),
+        **entry(missed_bins, figure="lots"),
+    }
+
+    response = client.post(return_url(cycle, recycling.owner), data)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert CHOOSE_AGAIN.format(title=recycling.title) in page
+    assert not Value.objects.filter(period=cycle.period).exists()
+    assert not Evidence.objects.exists()

@@ -178,3 +178,54 @@ def test_signing_off_one_figure_another_approver_decided_reports_both(
     assert "Missed bins per 100,000 collections was already returned for correction" in page
     recycling_value.refresh_from_db()
     assert recycling_value.state == ValueState.APPROVED
+
+
+def card_of(page: str, code: str) -> str:
+    """One figure's summary card on the sign-off page, as HTML."""
+    start = page.index(f'<span class="gt-indicator-code">{code}</span>')
+    end = page.find('<div class="govuk-summary-card">', start)
+    return page[start : end if end != -1 else len(page)]
+
+
+def test_the_approver_sees_each_figure_against_its_target_and_the_status_it_gets(
+    client, cycle, approver, submitted, waste, today
+):
+    client.force_login(approver)
+
+    page = client.get(sign_off_url(cycle, waste)).content.decode()
+
+    recycling = card_of(page, "WST-01")
+    assert "Q1 2026/27: 46.0%" in recycling  # last period
+    assert '<dd class="govuk-summary-list__value">50.0%</dd>' in recycling  # the target
+    assert "Status once signed off" in recycling and ">Red</strong>" in recycling  # 45 < 50
+    assert "Worsening, compared with Q1 2026/27 (46.0%)" in recycling
+    assert "Not enough data" in recycling  # SPC: 10 points, 12 needed
+    assert "Down on last year" in recycling
+    bins = card_of(page, "WST-02")
+    assert "No target (data only)" in bins
+    assert "No earlier figure" in bins
+    assert "No commentary" in bins and ">None<" not in bins
+
+
+def test_after_the_cycle_closes_figures_are_signed_off_but_not_returned(
+    client, cycle, approver, submitted, waste
+):
+    from indicators.models import CycleState
+
+    recycling_value, bins_value = submitted
+    type(cycle).objects.filter(pk=cycle.pk).update(state=CycleState.CLOSED)
+    client.force_login(approver)
+
+    page = client.get(sign_off_url(cycle, waste)).content.decode()
+    assert "The reporting cycle for Q2 2026/27 is closed" in page
+    assert "Return for correction" not in page
+
+    refused = client.post(
+        sign_off_url(cycle, waste), decision(bins_value, "return", "Missing a round")
+    )
+    assert refused.status_code == 400  # not a choice any more
+    assert "the cycle is closed, so the figure can only be signed off" in refused.content.decode()
+    client.post(sign_off_url(cycle, waste), decision(recycling_value, "approve"))
+
+    assert Value.objects.get(pk=recycling_value.pk).state == ValueState.APPROVED
+    assert Value.objects.get(pk=bins_value.pk).state == ValueState.SUBMITTED

@@ -25,6 +25,8 @@ from status.rag import Rag
 from status.spc import Assurance, Variation
 from strategy.models import Committee
 
+pytestmark = pytest.mark.django_db  # the module's demo is built in the test database
+
 DEMO_TODAY = datetime.date(2026, 11, 24)
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 CONCERNING = {Variation.concerning_high, Variation.concerning_low}

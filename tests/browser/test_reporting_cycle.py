@@ -184,6 +184,7 @@ def test_a_return_goes_round_the_whole_reporting_cycle(
     approver_signs_off_the_correction(page, live_server)
     performance_team_sees_the_cycle_complete(page, live_server)
     performance_team_imports_a_bad_csv(page, live_server, tmp_path)
+    performance_team_closes_the_cycle(page)
 
 
 def officer_submits_a_return_with_a_red_figure_and_evidence(page, live_server, tmp_path):
@@ -216,6 +217,13 @@ def officer_submits_a_return_with_a_red_figure_and_evidence(page, live_server, t
     expect(summary_row(recycling, "Last period")).to_have_text("Q1 2026/27: 47.0%")
     expect(summary_row(recycling, "Target")).to_contain_text("50")
     recycling.get_by_label("Figure (%)").fill("38")
+    # The status it would get shows as it is typed, before anything is saved.
+    status = summary_row(recycling, "Status of this figure").locator(".govuk-tag")
+    expect(status).to_have_text("Red")
+    recycling.get_by_label("Figure (%)").fill("52")
+    expect(status).to_have_text("Green")
+    recycling.get_by_label("Figure (%)").fill("38")
+    expect(status).to_have_text("Red")
     bins.get_by_label("Figure (number)").fill("62")
     page.get_by_role("button", name="Submit return for sign-off").click()
 
@@ -234,6 +242,13 @@ def officer_submits_a_return_with_a_red_figure_and_evidence(page, live_server, t
     expect(commentary).to_be_focused()
     commentary.fill("Recycling fell after the materials recovery facility closed for six weeks.")
     recycling.get_by_label("What is being done").fill("Loads go to Exeter until it reopens.")
+    # Evidence for the Red figure, chosen on the return form itself.
+    pdf = tmp_path / "mrf-closure-tonnages.pdf"
+    pdf.write_bytes(PDF)
+    recycling.get_by_text("Attach evidence for Household waste recycled").click()
+    recycling.get_by_label("Attach evidence (optional)").set_input_files(pdf)
+    recycling.get_by_label("What the file shows (optional)").fill("Tonnages sent to Exeter, August")
+    assert_accessible(page)
     page.get_by_role("button", name="Submit return for sign-off").click()
 
     expect(heading(page)).to_have_text("Your returns")
@@ -243,28 +258,28 @@ def officer_submits_a_return_with_a_red_figure_and_evidence(page, live_server, t
     expect(task(page, "Waste and Recycling")).to_contain_text("Submitted")
     assert_accessible(page)
 
-    # Evidence for the Red figure, on the figure's own page.
+    # The evidence is kept with the figure; more can be added on the figure's own page.
     page.get_by_role("link", name="Waste and Recycling", exact=True).click()
     expect(card(page, "Household waste recycled").locator(".govuk-tag").first).to_have_text(
         "Submitted"
     )
     page.get_by_role("link", name="History and evidence for Household waste recycled").click()
     expect(heading(page)).to_have_text("Household waste recycled")
-    expect(page.get_by_text("No evidence attached.")).to_be_visible()
-    assert_accessible(page)
-
-    pdf = tmp_path / "mrf-closure-tonnages.pdf"
-    pdf.write_bytes(PDF)
-    page.get_by_label("Upload a file").set_input_files(pdf)
-    page.get_by_label("What the file shows").fill("Tonnages sent to Exeter, August")
-    page.get_by_role("button", name="Attach evidence").click()
-
-    expect(success_banner(page)).to_contain_text("The evidence was attached.")
     evidence = page.get_by_role("link", name="mrf-closure-tonnages.pdf")
-    expect(evidence).to_be_visible()
     expect(page.get_by_role("listitem").filter(has=evidence)).to_contain_text(
         "Tonnages sent to Exeter, August, added by Olu Adeyemi"
     )
+    assert_accessible(page)
+
+    receipts = tmp_path / "exeter-gate-receipts.pdf"
+    receipts.write_bytes(PDF)
+    page.get_by_label("Upload a file").set_input_files(receipts)
+    page.get_by_label("What the file shows").fill("Gate receipts from Exeter")
+    page.get_by_role("button", name="Attach evidence").click()
+
+    expect(success_banner(page)).to_contain_text("The evidence was attached.")
+    expect(page.get_by_role("link", name="exeter-gate-receipts.pdf")).to_be_visible()
+    expect(evidence).to_be_visible()
     history = page.get_by_role("table", name="Every change to this figure, oldest first")
     expect(history.get_by_role("row")).to_have_count(3)  # header, recorded, submitted
     assert_accessible(page)
@@ -284,7 +299,8 @@ def approver_returns_one_figure_and_signs_off_the_other(page, live_server):
     recycling = card(page, "Household waste recycled")
     bins = card(page, "Missed bins per 100,000 collections")
     expect(summary_row(recycling, "Commentary")).to_contain_text("materials recovery facility")
-    expect(summary_row(recycling, "Evidence")).to_have_text("mrf-closure-tonnages.pdf")
+    evidence = summary_row(recycling, "Evidence").get_by_role("link")
+    expect(evidence).to_have_text(["mrf-closure-tonnages.pdf", "exeter-gate-receipts.pdf"])
     expect(summary_row(bins, "Figure")).to_have_text("62")
     assert_accessible(page)
 
@@ -407,6 +423,20 @@ def performance_team_imports_a_bad_csv(page, live_server, tmp_path):
     expect(problems.locator("tbody tr")).to_have_count(2)
     expect(problems.locator("tbody tr").first).to_contain_text("NOPE-01")
     assert_accessible(page)
+
+
+def performance_team_closes_the_cycle(page):
+    menu(page).get_by_role("link", name="Reporting cycles").click()
+    page.get_by_role("link", name=re.compile(r"^Q2 2026\/27\W+returns and chasing$")).click()
+    page.get_by_role("button", name="Close the cycle").click()
+
+    expect(heading(page)).to_have_text("Close the reporting cycle for Q2 2026/27")
+    expect(page.get_by_text("Every figure due for Q2 2026/27 is signed off.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Close the cycle").click()
+
+    expect(success_banner(page)).to_contain_text("The reporting cycle for Q2 2026/27 is closed")
+    expect(page.get_by_role("button", name="Reopen the cycle")).to_be_visible()
 
 
 # --- the demo council ------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""A person's own notices: reading them, and choosing which kinds come by email."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from notices.models import Notice, NoticeKind, NoticePreference
+
+
+def mark_read(*, notice: Notice, by) -> Notice:
+    """Mark one of the person's own notices read (one already read keeps its time)."""
+    if notice.recipient_id != by.pk:
+        raise PermissionDenied
+    if notice.read_at is None:
+        now = timezone.now()
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
+        notice.read_at = now
+    return notice
+
+
+def mark_all_read(*, by) -> int:
+    """Mark every unread notice of the person read; returns how many."""
+    return Notice.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def email_choices(user) -> set[str]:
+    """The kinds of notice the person wants by email (every kind, unless switched off)."""
+    off = set(
+        NoticePreference.objects.filter(user=user, email=False).values_list("kind", flat=True)
+    )
+    return {kind for kind in NoticeKind.values if kind not in off}
+
+
+@transaction.atomic
+def set_email_choices(*, user, email_kinds: set[str]) -> None:
+    """Email the person these kinds of notice, and no others; every notice still shows in the
+    product. Switching a kind off also stops its notices not yet emailed."""
+    unknown = set(email_kinds) - set(NoticeKind.values)
+    if unknown:
+        raise ValueError(f"Unknown kinds of notice: {', '.join(sorted(unknown))}")
+    for kind in NoticeKind.values:
+        NoticePreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": kind in email_kinds}
+        )
