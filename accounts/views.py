@@ -46,6 +46,14 @@ REMOVED = "Two-factor sign-in is removed. You will sign in with your password al
 NEW_KEY = "accounts.new_totp_key"  # the secret being set up, kept in the session until confirmed
 
 
+def landing_page(request):
+    """/: the way in. Someone signed in goes to the organisation scorecard; anyone else sees a
+    plain page leading residents to the public performance site and staff to sign in."""
+    if request.user.is_authenticated:
+        return redirect("scorecards:organisation")
+    return render(request, "accounts/landing.html")
+
+
 class SignInView(LoginView):
     """/sign-in/: the single sign-on button when a provider is configured, and the username and
     password form unless passwords are switched off. A right password for a person with an

@@ -86,6 +86,22 @@ AUDITED: dict[str, Audited] = {
     "indicators.SpcRecalculation": Audited(),
     "returns.ReminderRule": Audited(),
     "targets.YearTarget": Audited(),
+    # Registers beside the indicators; their periodic returns (forecasts, action updates)
+    # keep their own revisions, like values.
+    "delivery.Programme": Audited(m2m=("kpis",)),
+    "delivery.Project": Audited(m2m=("outcomes", "measures")),
+    "delivery.Milestone": Audited(),
+    "finance.BudgetLine": Audited(),
+    "finance.CostCentre": Audited(),
+    "finance.FinanceSettings": Audited(),
+    "risks.Risk": Audited(
+        exclude=("created_at", "updated_at"), m2m=("outcomes", "indicators", "projects")
+    ),
+    "risks.Control": Audited(),
+    "risks.FurtherAction": Audited(),
+    "risks.RiskBands": Audited(),
+    "improvement.Finding": Audited(),
+    "improvement.ImprovementAction": Audited(m2m=("indicators", "outcomes")),
     # A report's release: its text is frozen in the snapshot on approval (its hash recorded
     # here); reopening clears the snapshot, so the approved one is kept in the log.
     "reports.Report": Audited(

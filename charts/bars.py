@@ -18,6 +18,11 @@ BAR = 18
 LABEL_GAP = 10
 MOST_LABEL_WIDTH = 240
 US = " (us)"
+# The narrow drawing, for a phone: 320 units wide (its 14-unit text stays at 12 px or more in the
+# 290 px a 320 px screen leaves it), each authority's name above its bar, not beside it.
+NARROW_WIDTH = 320
+NARROW_ROW = 46
+NARROW_LABEL = 14  # from a narrow row's top to the middle of its name
 
 
 def comparison_bars(
@@ -38,16 +43,23 @@ def comparison_bars(
     rows = tuple((_named(label, is_us), shown(value)) for label, value, is_us in items)
     chart_id = svg.chart_id(title, rows)
     description = _describe(items, median, shown)
-    top, height = 30, 30 + ROW * len(items) + 34
-    return Chart(
-        svg=svg.document(
-            chart=chart_id,
-            width=width,
+    drawn = {}
+    for variant, box_width, narrow in (
+        (chart_id, width, False),
+        (f"{chart_id}-narrow", NARROW_WIDTH, True),
+    ):
+        top, height = 30, 30 + (NARROW_ROW if narrow else ROW) * len(items) + 34
+        drawn[variant] = svg.document(
+            chart=variant,
+            width=box_width,
             height=height,
             title=title,
             description=description,
-            body=_draw(chart_id, items, median, unit, shown, width, top, height),
-        ),
+            body=_draw(variant, items, median, unit, shown, box_width, top, height, narrow=narrow),
+        )
+    return Chart(
+        svg=drawn[chart_id],
+        narrow_svg=drawn[f"{chart_id}-narrow"],
         title=title,
         description=description,
         table_caption=f"{title}: the data",
@@ -102,7 +114,7 @@ def _hatching(pattern_id: str) -> str:
     )
 
 
-def _draw(chart_id, items, median, unit, shown, width, top, height) -> list[str]:
+def _draw(chart_id, items, median, unit, shown, width, top, height, *, narrow=False) -> list[str]:
     if not items:
         return [svg.text(width / 2, height / 2, "No values to compare yet", anchor="middle")]
     values = [value for _label, value, _us in items]
@@ -115,10 +127,14 @@ def _draw(chart_id, items, median, unit, shown, width, top, height) -> list[str]
         max(svg.text_width(_named(label, is_us), bold=is_us) for label, _value, is_us in items),
         MOST_LABEL_WIDTH,
     )
-    left = label_room + LABEL_GAP
+    # Narrow: the names sit above the bars, so the bars start at the left edge, less half the
+    # first tick's label (centred under its tick).
+    first_tick = svg.text_width(format_value(ticks[0], places, unit)) / 2 + 2
+    left = first_tick if narrow else label_room + LABEL_GAP
+    row = NARROW_ROW if narrow else ROW
     value_room = max(svg.text_width(shown(value), bold=True) for value in values) + 10
     right = width - max(value_room, svg.text_width(format_value(ticks[-1], places, unit)) / 2)
-    bottom = top + ROW * len(items)
+    bottom = top + row * len(items)
     x_of = svg.Scale(ticks[0], ticks[-1], left, right)
     pattern_id = f"{chart_id}-us"
 
@@ -141,20 +157,33 @@ def _draw(chart_id, items, median, unit, shown, width, top, height) -> list[str]
     zero = x_of(Decimal(0))
     bars, value_labels = [], []
     for index, ((_label, value, is_us), label) in enumerate(zip(items, labels, strict=True)):
-        middle = top + ROW * index + ROW / 2
+        middle = (
+            top + row * index + (row + NARROW_LABEL) / 2 if narrow else top + row * index + row / 2
+        )
         end = x_of(value)
         weight = "bold" if is_us else None
+        name = (
+            svg.text(
+                0,
+                top + row * index + NARROW_LABEL,
+                _fit(label, width, bold=is_us),
+                middle=True,
+                weight=weight,
+            )
+            if narrow
+            else svg.text(
+                left - LABEL_GAP,
+                middle,
+                _fit(label, label_room, bold=is_us),
+                anchor="end",
+                middle=True,
+                weight=weight,
+            )
+        )
         bars.append(
             svg.group(
                 [
-                    svg.text(
-                        left - LABEL_GAP,
-                        middle,
-                        _fit(label, label_room, bold=is_us),
-                        anchor="end",
-                        middle=True,
-                        weight=weight,
-                    ),
+                    name,
                     svg.tag(
                         "rect",
                         x=min(zero, end),

@@ -52,6 +52,19 @@ SHORT_MONTHS = dict(
 LINE_LABEL_GAP = 16  # least vertical distance between two right-hand line labels
 PLOT_PADDING = 10  # between the plot's edges and the first and last points
 LEGEND_ROW = 22
+LEGEND_LINE = 20  # a wrapped legend item's second line
+
+# The narrow drawing, for a phone: drawn 320 units wide, so that shown in the 290 px a 320 px
+# screen leaves it, its 14-unit text is still at least 12 px (WCAG 1.4.4 and 1.4.10; issue 16).
+# The lines are named in the legend above, not at their right-hand ends, which would leave the
+# values no room.
+NARROW_WIDTH = 320
+NARROW_PLOT_HEIGHT = 200
+
+# A target further from the values and limits than twice their own spread is named at the edge of
+# the chart, not drawn on its scale: otherwise the values would be squashed into a third of the
+# height (a yearly target over monthly figures, a mistyped target).
+OFF_SCALE_SPANS = 2
 
 
 class PointKind(Enum):
@@ -158,18 +171,46 @@ def spc_chart(
         assurance,
         shown,
     )
+    if points:
+        limits = [line.value for p in phases if p.chart for line in _limit_lines(p.chart)]
+        away = off_scale([*(v for _label, v in points), *limits], lines)
+        for side, off in away.items():
+            description += "".join(
+                f" The {_lower_first(line.label)}, {shown(line.value)}, is far {side} the values,"
+                f" so it is named at the {'top' if side == 'above' else 'bottom'} of the chart"
+                " rather than drawn to the values' scale."
+                for line in off
+            )
     headers, rows = _table(points, phases, readings, polarity, target, lower, upper, shown)
     chart_id = svg.chart_id(title, rows)
-    body = _draw(points, readings, lines, phases, recalculations, unit, width, height, shown)
-    return Chart(
-        svg=svg.document(
-            chart=chart_id,
-            width=width,
-            height=height,
+    drawn = {}
+    for variant, (box_width, box_height, narrow) in {
+        chart_id: (width, height, False),
+        f"{chart_id}-narrow": (NARROW_WIDTH, None, True),
+    }.items():
+        body, box_height = _draw(
+            points,
+            readings,
+            lines,
+            phases,
+            recalculations,
+            unit,
+            box_width,
+            box_height,
+            shown,
+            narrow=narrow,
+        )
+        drawn[variant] = svg.document(
+            chart=variant,
+            width=box_width,
+            height=box_height,
             title=title,
             description=description,
             body=body,
-        ),
+        )
+    return Chart(
+        svg=drawn[chart_id],
+        narrow_svg=drawn[f"{chart_id}-narrow"],
         title=title,
         description=description,
         table_caption=f"{title}: the data",
@@ -463,41 +504,112 @@ def _spread(wanted: list[float], low: float, high: float, gap: float) -> list[fl
     return placed
 
 
-def _legend(kinds: list[PointKind], note: str | None, width: int) -> tuple[list[str], float]:
-    """The legend (or the note) across the top, wrapped into rows; and its height."""
+def _legend(
+    kinds: list[PointKind],
+    note: str | None,
+    width: int,
+    lines: list[tuple["_Line", str]] = (),
+) -> tuple[list[str], float]:
+    """The legend across the top: the note (if any), then ``lines`` (each with its words: the
+    narrow drawing names its lines here), then the kinds of point, in rows that wrap, an item too
+    long for a row wrapped between words; and its height."""
+    items, y = [], 0.0
     if note:
-        return [svg.text(0, LEGEND_ROW / 2, note, weight="bold", middle=True)], LEGEND_ROW
-    items, x, y = [], 0.0, LEGEND_ROW / 2
-    for kind in kinds:
-        item_width = 18 + svg.text_width(kind.legend) + 24
+        rows = svg.wrap(note, width, bold=True)
+        items += [
+            svg.text(0, y + LEGEND_ROW / 2 + i * LEGEND_LINE, row, weight="bold", middle=True)
+            for i, row in enumerate(rows)
+        ]
+        y += LEGEND_ROW + (len(rows) - 1) * LEGEND_LINE
+    # (words, sample drawn at x and the row's middle, room the sample takes, class, text colour)
+    entries = [
+        (
+            label,
+            lambda x, y, line=line: svg.line(
+                x, y, x + 26, y, stroke=line.colour, width=line.width, dash=line.dash
+            ),
+            32,
+            f"gt-legend gt-legend--{line.slug}",
+            line.text_colour,
+        )
+        for line, label in lines
+    ]
+    entries += [
+        (
+            kind.legend,
+            lambda x, y, kind=kind: svg.marker(kind.shape, x + 6, y, size=11, fill=kind.colour),
+            18,
+            f"gt-legend gt-legend--{kind.slug}",
+            svg.TEXT,
+        )
+        for kind in kinds
+    ]
+    x, row_top = 0.0, y
+    for label, sample, indent, class_, colour in entries:
+        rows = svg.wrap(label, width - indent)
+        item_width = indent + max(svg.text_width(row) for row in rows) + 24
         if x and x + item_width > width:
-            x, y = 0.0, y + LEGEND_ROW
+            x, row_top = 0.0, y
+        middle = row_top + LEGEND_ROW / 2
         items.append(
             svg.group(
                 [
-                    svg.marker(kind.shape, x + 6, y, size=11, fill=kind.colour),
-                    svg.text(x + 18, y, kind.legend, middle=True),
+                    sample(x, middle),
+                    *(
+                        svg.text(
+                            x + indent, middle + i * LEGEND_LINE, row, middle=True, fill=colour
+                        )
+                        for i, row in enumerate(rows)
+                    ),
                 ],
-                class_=f"gt-legend gt-legend--{kind.slug}",
+                class_=class_,
             )
         )
         x += item_width
-    return items, (y + LEGEND_ROW / 2 if items else 0)
+        y = max(y, row_top + LEGEND_ROW + (len(rows) - 1) * LEGEND_LINE)
+    return items, y
+
+
+def off_scale(values: list[Decimal], target_lines: list[_Line]) -> dict[str, list[_Line]]:
+    """The target lines too far from ``values`` (the points and process limits) to share their
+    scale, by the side they are off: ``{"above": [...], "below": [...]}``."""
+    low, high = min(values), max(values)
+    spread = (high - low) or abs(high) / 10 or Decimal(1)
+    reach = spread * OFF_SCALE_SPANS
+    return {
+        "above": [line for line in target_lines if line.value > high + reach],
+        "below": [line for line in target_lines if line.value < low - reach],
+    }
 
 
 def _draw(
-    points, readings, target_lines, phases, recalculations, unit, width, height, shown
-) -> list[str]:
+    points,
+    readings,
+    target_lines,
+    phases,
+    recalculations,
+    unit,
+    width,
+    height,
+    shown,
+    *,
+    narrow=False,
+) -> tuple[list[str], int]:
+    """The chart's body, and its height (the narrow drawing's grows with its legend)."""
     if not points:
-        return [svg.text(width / 2, height / 2, NO_VALUES, anchor="middle", middle=True)]
+        height = height or NARROW_PLOT_HEIGHT
+        return [svg.text(width / 2, height / 2, NO_VALUES, anchor="middle", middle=True)], height
 
     chart = phases[-1].chart
     phase_lines = [(phase, _limit_lines(phase.chart)) for phase in phases if phase.chart]
-    # Labelled at the right-hand end: the latest phase's lines and the target.
-    lines = [*(_limit_lines(chart) if chart else []), *target_lines]
-    every_value = [line.value for _phase, own in phase_lines for line in own]
-    every_value += [line.value for line in target_lines]
     values = [value for _label, value in points]
+    every_value = [line.value for _phase, own in phase_lines for line in own]
+    away = off_scale([*values, *every_value], target_lines)
+    target_lines = [line for line in target_lines if line not in away["above"] + away["below"]]
+    # Named (at the right-hand end, or in the narrow legend): the latest phase's lines and the
+    # target; a target off the scale is named at the top or bottom edge instead.
+    lines = [*(_limit_lines(chart) if chart else []), *target_lines]
+    every_value += [line.value for line in target_lines]
     ticks = svg.nice_ticks(min([*values, *every_value]), max([*values, *every_value]))
     places = svg.tick_places(ticks)
     tick_labels = [format_value(tick, places, unit) for tick in ticks]
@@ -508,12 +620,33 @@ def _draw(
     note = None
     if chart is None:
         note = NOT_ENOUGH_SINCE if len(phases) > 1 else NOT_ENOUGH_DATA
-    legend, legend_height = _legend(present, note, width)
-
-    label_room = max((svg.text_width(line.label) for line in lines), default=0)
+    edge_labels = [
+        (line, f"{line.label} {shown(line.value)} {'↑' if side == 'above' else '↓'}", side)
+        for side, off in away.items()
+        for line in off
+    ]
+    if narrow:
+        named = [(line, line.label) for line in lines]
+        named += [
+            (line, f"{line.label} {shown(line.value)}, {side} the chart")
+            for line, _words, side in edge_labels
+        ]
+        legend, legend_height = _legend(present, note, width, named)
+        label_room = 0
+    else:
+        legend, legend_height = _legend(present, note, width)
+        label_room = max(
+            [svg.text_width(line.label) for line in lines]
+            + [svg.text_width(words) for _line, words, _side in edge_labels],
+            default=0,
+        )
     left = max(max(svg.text_width(label) for label in tick_labels) + 10, 20)
-    right = width - max(label_room + 12, svg.text_width(x_labels[-1]) / 2 + 4, 8)
+    right = width - max(
+        label_room + 12 if label_room else 0, svg.text_width(x_labels[-1]) / 2 + 4, 8
+    )
     top = legend_height + 18
+    if narrow:
+        height = math.ceil(top + NARROW_PLOT_HEIGHT + 30)
     bottom = height - 30
 
     y_scale = svg.Scale(ticks[0], ticks[-1], bottom, top)
@@ -587,31 +720,34 @@ def _draw(
                 "g",
                 svg.tag("title", f"{title}: {reason}" if reason else title),
                 svg.line(x, top - 4, x, bottom, stroke=svg.TEXT, width=1.5, dash=svg.DOTTED),
-                svg.text(x + 4, top - 8, label, size=svg.SMALL_FONT_SIZE)
-                if x + 4 + svg.text_width(label, svg.SMALL_FONT_SIZE) <= right
-                else svg.text(x - 4, top - 8, label, size=svg.SMALL_FONT_SIZE, anchor="end"),
+                svg.text(x + 4, top - 8, label)
+                if x + 4 + svg.text_width(label) <= right
+                else svg.text(x - 4, top - 8, label, anchor="end"),
                 class_="gt-recalculation",
             )
         )
 
-    # The latest phase's lines and the target, named at their right-hand ends
+    # The latest phase's lines and the target, named at their right-hand ends (in the legend
+    # when narrow); a target off the scale named at the top or bottom, with no line.
     latest_start = phase_edges(phases[-1])[0]
-    order = sorted(lines, key=lambda line: y_scale(line.value))
-    label_ys = _spread([y_scale(line.value) for line in order], top - 6, bottom, LINE_LABEL_GAP)
-    for line, label_y in zip(order, label_ys, strict=True):
-        y = y_scale(line.value)
-        start = left if line.slug == "target" else latest_start
-        parts.append(
-            svg.group(
-                [
-                    svg.line(
-                        start, y, right, y, stroke=line.colour, width=line.width, dash=line.dash
-                    ),
-                    svg.text(right + 6, label_y, line.label, fill=line.text_colour, middle=True),
-                ],
-                class_=f"gt-line gt-line--{line.slug}",
+    edge_y = {"above": top, "below": bottom}
+    order = sorted(
+        [(line, line.label, y_scale(line.value)) for line in lines]
+        + [(line, words, edge_y[side]) for line, words, side in edge_labels],
+        key=lambda item: item[2],
+    )
+    label_ys = _spread([y for _line, _words, y in order], top - 6, bottom, LINE_LABEL_GAP)
+    for (line, words, y), label_y in zip(order, label_ys, strict=True):
+        drawn = []
+        if line in lines:
+            start = left if line.slug == "target" else latest_start
+            drawn.append(
+                svg.line(start, y, right, y, stroke=line.colour, width=line.width, dash=line.dash)
             )
-        )
+        if not narrow:
+            drawn.append(svg.text(right + 6, label_y, words, fill=line.text_colour, middle=True))
+        off = "" if line in lines else " gt-line--off-scale"
+        parts.append(svg.group(drawn, class_=f"gt-line gt-line--{line.slug}{off}"))
 
     # The values: a line, then a marker per point (drawn last, so they sit on top)
     coordinates = [(x_of(i), y_scale(value)) for i, value in enumerate(values)]
@@ -639,4 +775,4 @@ def _draw(
             )
         )
     parts.append(svg.group(markers, class_="gt-points"))
-    return [mark_safe("".join(parts))]
+    return [mark_safe("".join(parts))], height

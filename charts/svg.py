@@ -16,8 +16,10 @@ from enum import StrEnum
 from django.utils.html import conditional_escape, mark_safe
 
 FONT = "Arial, sans-serif"
+# Every chart's text is this size in its drawing's units: a chart is shown no narrower than 6/7 of
+# its drawing's width (components/chart.html swaps in the narrow drawing below that), so its text
+# is never under 12 px on screen (issue 16).
 FONT_SIZE = 14
-SMALL_FONT_SIZE = 12
 
 # GOV.UK palette. Every colour used for a line, marker or text has at least 4.5:1 contrast on
 # white except ORANGE (3.8:1), which is used only for markers and so needs 3:1 (WCAG 1.4.11).
@@ -58,6 +60,9 @@ class Chart:
     table_rows: tuple[tuple[str, ...], ...]
     id: str  # a stable slug, the prefix of the ids inside the SVG and its figure
     numeric_columns: tuple[int, ...] = ()  # table columns to right-align
+    # The same chart redrawn for a narrow box (a phone), or "": ``components/chart.html`` shows
+    # whichever keeps the text at 12 px or more in the box it has (issue 16).
+    narrow_svg: str = ""
 
     def __html__(self) -> str:
         return self.svg
@@ -238,6 +243,18 @@ def document(
         font_family=FONT,
         font_size=FONT_SIZE,
     )
+
+
+def wrap(content: str, room: float, size: float = FONT_SIZE, *, bold: bool = False) -> list[str]:
+    """``content`` in lines that each fit in ``room`` (by ``text_width``), broken between words;
+    a single word too long for the room keeps a line of its own."""
+    lines: list[str] = []
+    for word in content.split():
+        if lines and text_width(f"{lines[-1]} {word}", size, bold=bold) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def text_width(content: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:

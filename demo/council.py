@@ -19,6 +19,7 @@ DIRECTOR = "Director"
 COUNCILLOR = "Councillor"
 ADMINISTRATOR = "Administrator"
 AUDITOR = "Internal auditor"  # organisation migration 0003
+FINANCE_PARTNER = "Finance business partner"  # organisation migration 0005
 
 EMAIL_DOMAIN = "wyvernvale.gov.uk"  # fictional
 
@@ -541,6 +542,27 @@ PEOPLE = [
     _owner("c.dale", "Chloe", "Dale", "Performance Officer", "performance-insight"),
     _owner("o.bennett", "Oliver", "Bennett", "Digital Communications Officer", "communications"),
     _owner("y.ibrahim", "Yasmin", "Ibrahim", "Policy Officer", "policy-partnerships"),
+    # A head of service who enters returns and owns several of Place's risks (listed after
+    # the services' own data owners, who enter their figures).
+    PersonSpec(
+        "riskowner",
+        "Nia",
+        "Rowlands",
+        "Head of Regulatory Services and Resilience",
+        "environmental-health",
+        (DATA_OWNER,),
+        ("environmental-health", "highways-transport", "climate-sustainability"),
+    ),
+    # Finance business partners give each directorate's forecast; one covers the council.
+    PersonSpec(
+        "finance",
+        "Priya",
+        "Nandra",
+        "Finance Business Partner",
+        "finance",
+        (FINANCE_PARTNER,),
+        ALL_DIRECTORATES,
+    ),
     # Councillors read reports; they answer for no unit.
     PersonSpec(
         "councillor",

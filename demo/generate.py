@@ -17,6 +17,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from audit.recording import recorded_in_bulk
+from delivery.demo import load_delivery
+from delivery.models import Programme, Project
 from demo import commentary, values
 from demo.council import (
     AMBITIONS,
@@ -52,6 +54,10 @@ from demo.series import (
     plan_targets,
     plan_values,
 )
+from finance.demo import load_finance
+from finance.models import BudgetLine
+from improvement.demo import load_improvement
+from improvement.models import ImprovementAction
 from indicators.definitions import record_first_version, retire_indicator, revise_definition
 from indicators.models import (
     Baseline,
@@ -70,13 +76,15 @@ from indicators.recalculation import set_recalculation
 from organisation.models import Council, OrgUnit, User
 from reports.models import Report
 from returns.models import CycleAction, CycleEvent
+from risks.demo import load_risks
+from risks.models import Risk
 from status import periods as rules
 from strategy.models import Ambition, Committee, Meeting, OperatingPrinciple, Outcome, Plan
 
 LONDON = values.LONDON
 MEETINGS_AHEAD_DAYS = 245  # about eight months of future meetings
 ROLE_GROUPS = ("Performance team", "Data owner", "Approver", "Director", "Councillor",
-               "Administrator", "Internal auditor")  # fmt: skip
+               "Administrator", "Internal auditor", "Finance business partner")  # fmt: skip
 
 NOT_EMPTY = (
     "The database already holds {what}. load_demo only fills an empty database and never "
@@ -103,6 +111,11 @@ class DemoSummary:
     values: int
     revisions: int
     reports: int
+    risks: int
+    programmes: int
+    projects: int
+    budget_lines: int
+    improvement_actions: int
 
     def lines(self) -> list[str]:
         return [
@@ -114,6 +127,10 @@ class DemoSummary:
             f"{self.cycles} reporting cycles",
             f"{self.values} values with {self.revisions} revisions",
             f"{self.reports} reports",
+            f"{self.risks} risks",
+            f"{self.programmes} change programmes with {self.projects} projects",
+            f"{self.budget_lines} budget lines",
+            f"{self.improvement_actions} improvement actions",
         ]
 
 
@@ -155,6 +172,7 @@ def load_demo(*, today: date, seed: int = 2026) -> DemoSummary:
     values.load_history(history, calendar, seed)
     values.run_latest_returns(latest, calendar, seed)
     set_recalculations(calendar, indicators, people["performance"])
+    load_registers(today, people, seed)
     load_reports(today=today, people=people)
     return summarise()
 
@@ -173,7 +191,35 @@ def summarise() -> DemoSummary:
         values=Value.objects.count(),
         revisions=ValueRevision.objects.count(),
         reports=Report.objects.count(),
+        risks=Risk.objects.count(),
+        programmes=Programme.objects.count(),
+        projects=Project.objects.count(),
+        budget_lines=BudgetLine.objects.count(),
+        improvement_actions=ImprovementAction.objects.count(),
     )
+
+
+def load_registers(today: date, people: dict[str, User], seed: int) -> None:
+    """Budgets and forecasts, the delivery plan, the risk register and improvement actions,
+    before the reports, so the appendices built when a report is approved carry them."""
+    returners = {
+        spec.code: (people[owner], people[approver])
+        for spec in SERVICES
+        for owner, approver in [service_people(spec.code)]
+    }
+    load_finance(
+        today=today,
+        entered_by=people["finance"],
+        signed_off_by=people["f.gallagher"],  # the Section 151 Officer
+        seed=seed,
+        overspending="place",
+        drivers=("waste-recycling", "highways-transport"),
+        underspending="hr-od",
+        draft="waste-recycling",
+    )
+    load_delivery(today=today, people=people, returners=returners, seed=seed)
+    load_risks(today=today, people=people, returners=returners, seed=seed)
+    load_improvement(today=today, people=people, seed=seed)
 
 
 # --- The council, its structure and people ---------------------------------------------------

@@ -15,4 +15,6 @@ DEMO_LOGINS: list[tuple[str, str]] = [
     ("councillor", "Councillor — cabinet member"),
     ("admin", "Administrator — superuser"),
     ("auditor", "Internal auditor — reads the audit log, changes nothing"),
+    ("finance", "Finance business partner — budgets and forecasts for every directorate"),
+    ("riskowner", "Data owner and risk owner — Head of Regulatory Services and Resilience"),
 ]

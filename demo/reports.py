@@ -77,12 +77,19 @@ def _committee_report(committee, meeting, period, performance, director, today, 
         committee=committee,
         meeting=meeting,
     )
-    _write_ambition_narratives(report, performance, today)
-    _write(report, performance, today, contact="Tom Greenaway, Head of Performance and Insight")
+    # One build serves both: the narratives do not change the rows the summary is written from.
+    content = _write_ambition_narratives(report, performance, today)
+    _write(
+        report,
+        performance,
+        today,
+        content=content,
+        contact="Tom Greenaway, Head of Performance and Insight",
+    )
     if approve:
         seen = reporting.seen_now(report)
         reporting.approve_report(report, by=director, seen=seen, make_files=False)
-    _backdate(report, meeting.starts_at)
+    _backdate(report, meeting.starts_at, today=today)
     return report
 
 
@@ -111,7 +118,7 @@ def _annual_report(today, performance, director) -> int:
     if published.date() <= today:
         seen = reporting.seen_now(report)
         reporting.approve_report(report, by=director, seen=seen, make_files=False)
-    _backdate(report, published)
+    _backdate(report, published, today=today)
     return 1
 
 
@@ -145,11 +152,12 @@ def _area_report(today, performance) -> int:
         purpose="To set out performance on homelessness prevention and temporary "
         "accommodation, as members asked at the last meeting.",
     )
+    _backdate(report, meeting.starts_at, today=today)
     return 1
 
 
-def _write(report: Report, by, today, **fields) -> None:
-    content = build_content(report, today=today)
+def _write(report: Report, by, today, content: ReportContent | None = None, **fields) -> None:
+    content = content or build_content(report, today=today)
     reporting.save_report(
         report,
         by=by,
@@ -190,7 +198,7 @@ def _narrative(content: ReportContent) -> dict[str, str]:
     }
 
 
-def _write_ambition_narratives(report: Report, by, today) -> None:
+def _write_ambition_narratives(report: Report, by, today) -> ReportContent:
     """Each ambition's narrative for the quarter, as its lead director would write it from
     the figures (the first report of a quarter writes them; later ones share them)."""
     content = build_content(report, today=today)
@@ -220,14 +228,21 @@ def _write_ambition_narratives(report: Report, by, today) -> None:
                 "not_going_well": not_going_well,
                 "being_done": " ".join(actions) or "Services are keeping performance on track.",
                 "written_by": by,
-                "updated_at": timezone.now(),
+                "updated_at": _latest_moment(today),
             },
         )
+    return content
 
 
-def _backdate(report: Report, meeting_at: datetime) -> None:
-    """Set each step's time back to before the meeting, as it would have happened."""
-    created = meeting_at - timedelta(days=21)
+def _latest_moment(today: date) -> datetime:
+    """Nothing in the demo happened after 8am on its "today" (as demo.values.latest_moment)."""
+    return datetime.combine(today, time(8, 0), tzinfo=LONDON)
+
+
+def _backdate(report: Report, meeting_at: datetime, *, today: date) -> None:
+    """Set each step's time back to before the meeting, as it would have happened. A draft for
+    a meeting weeks away was started no later than the demo's today, never in its future."""
+    created = min(meeting_at - timedelta(days=21), _latest_moment(today))
     approved = meeting_at - timedelta(days=8)
     Report.objects.filter(pk=report.pk).update(created_at=created, edited_at=created)
     report.refresh_from_db()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "organisation",
     "strategy",
+    "signoff",
     "indicators",
     "returns",
     "scorecards",
@@ -49,6 +50,12 @@ INSTALLED_APPS = [
     "notices",
     "framework",
     "targets",
+    # Their panels join the directorate scorecard in this order: finance, risks, change,
+    # improvement (each app registers its panel in its AppConfig.ready()).
+    "finance",
+    "risks",
+    "delivery",
+    "improvement",
 ]
 
 MIDDLEWARE = [

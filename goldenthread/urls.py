@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from accounts.views import landing_page
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="scorecards:organisation"), name="home"),
+    path("", landing_page, name="home"),
     path("", include("accounts.sign_in_urls")),  # sign-in, its code step, single sign-on
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
@@ -15,6 +16,10 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("framework/", include("framework.urls")),
     path("targets/", include("targets.urls")),
+    path("delivery/", include("delivery.urls")),
+    path("finance/", include("finance.urls")),
+    path("risks/", include("risks.urls")),
+    path("improvement/", include("improvement.urls")),
     path("performance/", include("publishing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,11 +4,16 @@ values and the kept history of every revision of a value.
 The choices mirror the pure status package's enums, so a stored slug is what the rules take.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 
+from signoff.models import (
+    SIGNED_OFF_STATES,  # noqa: F401  (read from here by the rest of the product)
+    Returnable,
+    ReturnState,
+    Revision,
+    RevisionAction,  # noqa: F401
+)
 from status.direction import Comparison
 from status.periods import Aggregation, PeriodKind
 from status.rag import Polarity
@@ -422,18 +427,11 @@ class DataQuality(models.TextChoices):
     ESTIMATED = "estimated", "Estimated"
 
 
-class ValueState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for correction"
-    APPROVED = "approved", "Signed off"
-    PUBLISHED = "published", "Published"
+# One set of states and revision actions for every kind of return (`signoff`).
+ValueState = ReturnState
 
 
-SIGNED_OFF_STATES = (ValueState.APPROVED, ValueState.PUBLISHED)
-
-
-class Value(models.Model):
+class Value(Returnable):
     """One indicator's figure for one period, with commentary and its sign-off state."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
@@ -450,23 +448,6 @@ class Value(models.Model):
     commentary = models.TextField(blank=True, help_text="What the data shows")
     reasons = models.TextField(blank=True, help_text="Why performance is as it is")
     actions = models.TextField(blank=True, help_text="What is being done")
-    state = models.CharField(max_length=20, choices=ValueState.choices, default=ValueState.DRAFT)
-    lock_version = models.PositiveIntegerField(
-        default=1, help_text="Raised on every change; a save from an older copy is refused"
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    entered_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["indicator", "period__starts_on"]
@@ -477,10 +458,6 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period}: {self.figure}"
-
-    @property
-    def is_signed_off(self) -> bool:
-        return self.state in SIGNED_OFF_STATES
 
     TRACKED_FIELDS = (
         "figure",
@@ -494,42 +471,11 @@ class Value(models.Model):
         "state",
     )
 
-    def snapshot(self) -> dict:
-        """The tracked fields as JSON-safe text, for a revision's before/after."""
-        out = {}
-        for name in self.TRACKED_FIELDS:
-            field_value = getattr(self, name)
-            # Normalised, so 41.5 as typed and 41.500000 as stored read the same.
-            if isinstance(field_value, Decimal):
-                field_value = format(field_value.normalize(), "f")
-            out[name] = field_value
-        return out
 
-
-class RevisionAction(models.TextChoices):
-    RECORDED = "recorded", "Recorded"
-    EDITED = "edited", "Edited"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for correction"
-    APPROVED = "approved", "Signed off"
-    REVISED = "revised", "Revised after sign-off"
-    PUBLISHED = "published", "Published"
-    IMPORTED = "imported", "Imported"
-
-
-class ValueRevision(models.Model):
+class ValueRevision(Revision):
     """One change to a value: who, when, why, and the tracked fields before and after."""
 
     value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    action = models.CharField(max_length=20, choices=RevisionAction.choices)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField()
-    reason = models.TextField(blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    changed_at = models.DateTimeField()
 
     class Meta:
         ordering = ["value", "number"]

@@ -18,11 +18,17 @@ def navigation(user) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     items = [NavItem("scorecards", "Scorecard", reverse("scorecards:organisation"))]
-    if can(user, Action.ENTER_VALUE):
+    items.append(NavItem("delivery", "Delivery plan", reverse("delivery:plan")))
+    items.append(NavItem("risks", "Risks", reverse("risks:register")))
+    if can(user, Action.ENTER_VALUE) or can(user, Action.ENTER_FORECAST):
         items.append(NavItem("returns", "Your returns", reverse("returns:mine")))
     if can(user, Action.APPROVE_VALUE):
         items.append(NavItem("sign_off", "Sign-off", reverse("returns:sign_off")))
     items.append(NavItem("reports", "Reports", reverse("reports:list")))
+    if can(user, Action.ENTER_FORECAST) or can(user, Action.MANAGE_BUDGETS):
+        items.append(NavItem("finance", "Finance", reverse("finance:index")))
+    if can(user, Action.VIEW_UNAPPROVED):
+        items.append(NavItem("improvement", "Improvement actions", reverse("improvement:index")))
     if can(user, Action.MANAGE_CYCLES):
         items.append(NavItem("cycles", "Reporting cycles", reverse("returns:cycles")))
     if can(user, Action.MANAGE_FRAMEWORK):

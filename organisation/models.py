@@ -121,6 +121,8 @@ class Role(models.TextChoices):
     COUNCILLOR = "councillor", "Councillor"
     ADMINISTRATOR = "administrator", "Administrator"
     AUDITOR = "auditor", "Internal auditor"  # reads everything signed off, changes nothing
+    # Enters the budget forecasts of the directorates and services in their scope.
+    FINANCE_PARTNER = "finance_partner", "Finance business partner"
 
 
 class User(AbstractUser):

@@ -32,6 +32,11 @@ class Action(StrEnum):
     MANAGE_FRAMEWORK = "manage_framework"  # indicators' settings, e.g. SPC recalculation points
     VIEW_AUDIT = "view_audit"  # the audit log: administrators and internal audit
     AGREE_TARGETS = "agree_targets"  # agree or return the year's targets proposed
+    # Projects, programmes, service plans, risks and improvement actions: set up and change
+    # them (their periodic updates are returns: ENTER_VALUE and APPROVE_VALUE).
+    MANAGE_REGISTERS = "manage_registers"
+    ENTER_FORECAST = "enter_forecast"  # a budget line's forecast outturn; budgets themselves
+    MANAGE_BUDGETS = "manage_budgets"  # set budgets, cost-centre mapping, import forecasts
 
 
 def roles_of(user) -> set[Role]:
@@ -70,11 +75,15 @@ def is_corporate(user) -> bool:
 
 
 def _unit_of(obj) -> int | None:
-    """The owning unit of an indicator, a value (through its indicator) or a unit itself."""
+    """The owning unit of an indicator, a value (through its indicator), a unit itself, or
+    anything that names its unit as `owning_unit_id` (a project, a risk, a budget line and
+    their updates)."""
     if obj is None:
         return None
     if isinstance(obj, OrgUnit):
         return obj.pk
+    if hasattr(obj, "owning_unit_id"):
+        return obj.owning_unit_id
     if hasattr(obj, "owner_id"):
         return obj.owner_id
     if hasattr(obj, "indicator"):
@@ -83,7 +92,12 @@ def _unit_of(obj) -> int | None:
 
 
 def _has_unit(obj) -> bool:
-    return isinstance(obj, OrgUnit) or hasattr(obj, "owner_id") or hasattr(obj, "indicator")
+    return (
+        isinstance(obj, OrgUnit)
+        or hasattr(obj, "owning_unit_id")
+        or hasattr(obj, "owner_id")
+        or hasattr(obj, "indicator")
+    )
 
 
 def _in_scope(user, obj) -> bool:
@@ -100,7 +114,7 @@ def can(user, action: Action, obj=None) -> bool:
         case Action.VIEW_SCORECARDS:
             return True
         case Action.VIEW_UNAPPROVED:
-            officer = roles & {Role.DATA_OWNER, Role.APPROVER, Role.DIRECTOR}
+            officer = roles & {Role.DATA_OWNER, Role.APPROVER, Role.DIRECTOR, Role.FINANCE_PARTNER}
             return corporate or (bool(officer) and (obj is None or _in_scope(user, obj)))
         case Action.ENTER_VALUE:
             if corporate:
@@ -134,6 +148,21 @@ def can(user, action: Action, obj=None) -> bool:
             if Role.DIRECTOR not in roles or (obj is not None and not _in_scope(user, obj)):
                 return False
             return getattr(obj, "proposed_by_id", None) != user.pk
+        case Action.MANAGE_REGISTERS:
+            # Directors and heads of service keep their own units' registers.
+            if corporate:
+                return True
+            keeper = roles & {Role.DIRECTOR, Role.APPROVER}
+            return bool(keeper) and (obj is None or _in_scope(user, obj))
+        case Action.ENTER_FORECAST:
+            if corporate:
+                return True
+            return Role.FINANCE_PARTNER in roles and (obj is None or _in_scope(user, obj))
+        case Action.MANAGE_BUDGETS:
+            # Budgets and the cost-centre mapping come from finance, not from services.
+            if corporate:
+                return True
+            return Role.FINANCE_PARTNER in roles and (obj is None or _in_scope(user, obj))
         case Action.VIEW_AUDIT:
             return bool(roles & {Role.ADMINISTRATOR, Role.AUDITOR})
         case Action.APPROVE_REPORT:

@@ -158,6 +158,11 @@ class Counts:
         return sum(self.count(s) for s in (Rag.green, Rag.amber, Rag.red))
 
     @property
+    def without_rag(self) -> int:
+        """Indicators with no Green, Amber or Red: data only, pending or missing."""
+        return self.total - self.rag_total
+
+    @property
     def direction_summary(self) -> str:
         """Counts by direction in words, leaving out the directions no indicator has."""
         parts = [f"{label.lower()} {n}" for _, label, n in self.directions if n]
@@ -204,6 +209,15 @@ class PublicScorecard:
 
     def section(self, ambition_code: str) -> PublicSection | None:
         return next((s for s in self.sections if s.code and s.code == ambition_code), None)
+
+    @property
+    def linked_total(self) -> int:
+        """Indicators linked to at least one ambition (the rest are "not linked")."""
+        return sum(1 for r in self.rows if r.row.ambitions)
+
+    @property
+    def unlinked_total(self) -> int:
+        return self.counts.total - self.linked_total
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Each is one transaction that checks the caller may manage cycles, locks the cycle and writes a
 `CycleEvent` (who, when, why). A closed cycle locks its period's figures: the value workflow
-(`indicators.workflow._check_open`) refuses every change to them, except signing off a figure
+(`signoff.workflow.check_open`) refuses every change to them, except signing off a figure
 that was submitted before the close (it stays in its approver's queue).
 """
 

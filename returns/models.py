@@ -67,10 +67,12 @@ class ReminderRule(models.Model):
         ]
 
     def __str__(self) -> str:
+        days = abs(self.days_after)
+        span = f"{days} day{'s' if days != 1 else ''}"
         when = (
-            f"{-self.days_after} days before"
+            f"{span} before"
             if self.days_after < 0
-            else ("on the day of" if self.days_after == 0 else f"{self.days_after} days after")
+            else ("on the day of" if self.days_after == 0 else f"{span} after")
         )
         step = f"{self.get_audience_display()}, {when} the {self.get_deadline_display().lower()}"
         if self.repeat_every_days:

@@ -32,6 +32,7 @@ from returns.queries import (
 )
 from returns.signoff import Decision, decide_figures
 from scorecards.templatetags.scorecard_tags import rag_tag
+from signoff.due import returns_awaiting, returns_owed
 
 ALREADY_SAVED = (
     "Your figures were already saved: an earlier click on this page went through. "
@@ -42,6 +43,10 @@ ALREADY_DECIDED = (
 )
 NO_LONGER_WAITING = (
     "{title} is no longer waiting for sign-off, so your decision on it was not applied"
+)
+NOTHING_TO_SUBMIT = (
+    "There is nothing to save or submit: every figure on this return is awaiting sign-off or "
+    "signed off. An approver can return a figure to you if it needs to change."
 )
 NOTHING_DECIDED = "You did not sign off or return any figure, so nothing changed"
 DECISION_FIELD = re.compile(r"value-(\d+)-decision")
@@ -54,12 +59,17 @@ CONFLICT = (
 @login_required
 def my_returns_page(request):
     """The returns due from the signed-in officer in the open reporting cycles."""
-    if not can(request.user, Action.ENTER_VALUE):
+    enters_figures = can(request.user, Action.ENTER_VALUE)
+    if not (enters_figures or can(request.user, Action.ENTER_FORECAST)):
         raise PermissionDenied
-    returns = my_returns(request.user, today=timezone.localdate())
-    return render(
-        request, "returns/my_returns.html", {"returns": returns, "nav_current": "returns"}
-    )
+    today = timezone.localdate()
+    context = {
+        "returns": my_returns(request.user, today=today) if enters_figures else [],
+        "enters_figures": enters_figures,
+        "others": returns_owed(request.user, today),
+        "nav_current": "returns",
+    }
+    return render(request, "returns/my_returns.html", context)
 
 
 @login_required
@@ -177,6 +187,7 @@ def _render_return(request, cycle, service, form, problems=None):
             "form": form,
             "problems": problems or [],
             "warnings": form.warnings,
+            "nothing_to_submit": NOTHING_TO_SUBMIT,
             "nav_current": "returns",
         },
         status=400 if problems else 200,
@@ -188,7 +199,11 @@ def sign_off_queue_page(request):
     """The services whose submitted figures wait for this approver."""
     if not can(request.user, Action.APPROVE_VALUE):
         raise PermissionDenied
-    context = {"waiting": awaiting_sign_off(request.user), "nav_current": "sign_off"}
+    context = {
+        "waiting": awaiting_sign_off(request.user),
+        "others": returns_awaiting(request.user),
+        "nav_current": "sign_off",
+    }
     return render(request, "returns/sign_off_queue.html", context)
 
 

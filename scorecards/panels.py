@@ -1,10 +1,11 @@
 """Sections that other capabilities add to scorecard pages.
 
 The directorate scorecard shows strategic and operational indicators, and beside them
-finance, risks and change; the indicator page shows the indicator's risks, projects and
-improvement actions. Each of those comes from its own app, which appends a function to the
-list here, taking (subject, period) and returning a `Panel`, or None when it has nothing for
-that subject and period; the page shows the panels that come back, in order.
+finance, risks and change; the service scorecard shows its service plan; the indicator page
+shows the indicator's risks, projects and improvement actions. Each of those comes from its
+own app, which appends a function to the list here, taking (subject, period) and returning a
+`Panel`, or None when it has nothing for that subject and period; the page shows the panels
+that come back, in order.
 """
 
 from collections.abc import Callable
@@ -35,4 +36,12 @@ INDICATOR_PANELS: list[Callable[[Indicator, Period], Panel | None]] = []
 
 def indicator_panels(indicator: Indicator, period: Period) -> list[Panel]:
     panels = (build(indicator, period) for build in INDICATOR_PANELS)
+    return [panel for panel in panels if panel is not None]
+
+
+SERVICE_PANELS: list[Callable[[OrgUnit, Period], Panel | None]] = []
+
+
+def service_panels(service: OrgUnit, period: Period) -> list[Panel]:
+    panels = (build(service, period) for build in SERVICE_PANELS)
     return [panel for panel in panels if panel is not None]

@@ -56,6 +56,12 @@ class Scorecard:
     # Where each indicator shown stood in the period (its owner, sets, outcomes then).
     standings: dict[int, Standing] = field(default_factory=dict)
 
+    @property
+    def section_entries(self) -> int:
+        """Indicators counted in the sections: more than shown when one sits in two sections
+        (an indicator evidencing outcomes of two ambitions)."""
+        return sum(len(s.readings) for s in self.sections)
+
 
 def scorecard_quarters(*, today: date) -> list[Period]:
     """Quarters that have ended, latest first: the periods a scorecard can show."""

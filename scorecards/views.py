@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from charts.spc import spc_chart
+from improvement.actions import is_clinic_allowed
 from indicators import recalculation
 from indicators.models import Indicator, SpcRecalculation
 from organisation.models import OrgUnit, OrgUnitKind
@@ -20,7 +21,7 @@ from organisation.queries import current_council
 from scorecards import exports, queries
 from scorecards.filters import FilterForm
 from scorecards.narratives import narrative_for, narrative_with_figures, save_narrative
-from scorecards.panels import directorate_panels, indicator_panels
+from scorecards.panels import directorate_panels, indicator_panels, service_panels
 from status.spc import suggested_cut
 from strategy.models import Ambition, Committee, Outcome
 
@@ -71,6 +72,8 @@ def _scorecard_page(
             )
     if "panels_for" in extra:
         extra["panels"] = directorate_panels(extra.pop("panels_for"), period)
+    if "service_panels_for" in extra:
+        extra["panels"] = service_panels(extra.pop("service_panels_for"), period)
     return render(
         request,
         "scorecards/scorecard.html",
@@ -216,6 +219,7 @@ def service_page(request, code: str):
         caption="Service",
         breadcrumbs=[*trail, (service.name, None)],
         intro=service.description,
+        extra={"service_panels_for": service},
     )
 
 
@@ -286,6 +290,12 @@ def indicator_page(request, code: str):
     cut = suggested_cut(reading.spc.phases) if may_recalculate else None
     value = reading.value
     may_see_sign_off = value is not None and can(request.user, Action.VIEW_UNAPPROVED, value)
+    # The improvement clinic: offered on the latest quarter when the indicator needs it.
+    may_hold_clinic = (
+        period == quarters[0]
+        and is_clinic_allowed(reading)
+        and can(request.user, Action.MANAGE_REGISTERS, indicator)
+    )
     return render(
         request,
         "scorecards/indicator.html",
@@ -298,6 +308,7 @@ def indicator_page(request, code: str):
             "breadcrumbs": [*trail, (indicator.title, None)],
             "spc_chart": chart if reading.series and detail.is_reported else None,
             "may_recalculate": may_recalculate,
+            "may_hold_clinic": may_hold_clinic,
             "suggested_from": reading.series[cut][0] if cut is not None else None,
             "panels": indicator_panels(indicator, period),
             "sign_off_history": list(value.revisions.select_related("changed_by"))

@@ -14,6 +14,23 @@ from .delivery import (
     with_override,
 )
 from .direction import Comparison, Direction, comparison_for, direction_of_travel
+from .finance import (
+    DEFAULT_THRESHOLDS,
+    FinanceDirection,
+    FinanceReading,
+    FinanceStatus,
+    FinanceThresholds,
+    finance_direction,
+    finance_reading,
+    variance,
+    variance_percent,
+)
+from .improvement import (
+    ActionState,
+    days_late_against_first_agreed,
+    is_action_overdue,
+    lateness_text,
+)
 from .numbers import format_value, round_half_up, shown
 from .periods import (
     Aggregation,
@@ -36,7 +53,19 @@ from .periods import (
 )
 from .polarity import Polarity
 from .rag import Rag, RagRule, Tolerance, rag_status, value_status
-from .risks import DEFAULT_BANDS, RiskBand, check_bands, risk_band, risk_score
+from .risks import (
+    DEFAULT_BANDS,
+    RiskBand,
+    RiskTrend,
+    check_bands,
+    check_review_dates,
+    is_above_target,
+    is_review_overdue,
+    next_review_date,
+    risk_band,
+    risk_score,
+    risk_trend,
+)
 from .rollup import RollUp, roll_up
 from .spc import (
     Assurance,
@@ -57,6 +86,8 @@ from .timeliness import Timeliness, cycle_timeliness, days_between
 
 __all__ = [
     "DEFAULT_BANDS",
+    "DEFAULT_THRESHOLDS",
+    "ActionState",
     "Aggregation",
     "Assurance",
     "BenchmarkPosition",
@@ -64,6 +95,10 @@ __all__ = [
     "DeliveryReading",
     "DeliveryStatus",
     "Direction",
+    "FinanceDirection",
+    "FinanceReading",
+    "FinanceStatus",
+    "FinanceThresholds",
     "PeriodKind",
     "PeriodSpan",
     "Phase",
@@ -72,6 +107,7 @@ __all__ = [
     "Rag",
     "RagRule",
     "RiskBand",
+    "RiskTrend",
     "RollUp",
     "Side",
     "SpcReading",
@@ -85,19 +121,28 @@ __all__ = [
     "benchmark_position",
     "calendar_year",
     "check_bands",
+    "check_review_dates",
     "comparison_for",
     "cycle_timeliness",
     "days_between",
+    "days_late_against_first_agreed",
     "delivery_status",
     "direction_of_travel",
     "expected_progress",
+    "finance_direction",
+    "finance_reading",
     "financial_year",
     "financial_year_label",
     "financial_year_start",
     "format_value",
+    "is_above_target",
+    "is_action_overdue",
+    "is_review_overdue",
+    "lateness_text",
     "latest_complete",
     "milestone_slippage",
     "months_of",
+    "next_review_date",
     "percentile_inc",
     "period_containing",
     "period_from_code",
@@ -107,6 +152,7 @@ __all__ = [
     "rag_status",
     "risk_band",
     "risk_score",
+    "risk_trend",
     "roll_up",
     "round_half_up",
     "same_period_last_year",
@@ -114,6 +160,8 @@ __all__ = [
     "spc_reading",
     "target_for_assurance",
     "value_status",
+    "variance",
+    "variance_percent",
     "variation",
     "with_override",
     "xmr",

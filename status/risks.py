@@ -1,6 +1,8 @@
-"""Risk scores and bands."""
+"""Risk scores and bands, trend between reviews, and review dates."""
 
-from collections.abc import Mapping
+from calendar import monthrange
+from collections.abc import Mapping, Sequence
+from datetime import date
 from types import MappingProxyType
 
 from .choices import LabelledChoice
@@ -56,3 +58,90 @@ def risk_band(score: int, bands: Mapping[RiskBand, tuple[int, int]] = DEFAULT_BA
         if first <= score <= last:
             return band
     raise ValueError(f"no risk band contains the score {score}")
+
+
+class RiskTrend(LabelledChoice):
+    new = "new", "New"
+    rising = "rising", "Rising"
+    falling = "falling", "Falling"
+    stable = "stable", "Stable"
+
+
+DEFAULT_REVIEW_INTERVAL_MONTHS = 3  # STATUS-RULES: default review interval
+
+
+def _check_score(name: str, score: int) -> None:
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 25:
+        raise ValueError(f"{name} must be a whole number from 1 to 25, got {score!r}")
+
+
+def risk_trend(current: int, previous: int | None) -> RiskTrend:
+    """This review's current score against the previous review's: 12 after 9 is Rising, 9
+    after 12 Falling, 12 after 12 Stable; a first review (no previous score) is New."""
+    _check_score("current score", current)
+    if previous is None:
+        return RiskTrend.new
+    _check_score("previous score", previous)
+    if current > previous:
+        return RiskTrend.rising
+    if current < previous:
+        return RiskTrend.falling
+    return RiskTrend.stable
+
+
+def is_above_target(current_score: int, target_score: int) -> bool:
+    """Strictly above: a current score of 10 against a target of 10 is not above target.
+
+    Pass the latest review's scores (STATUS-RULES: its target score is the one that counts).
+    """
+    _check_score("current score", current_score)
+    _check_score("target score", target_score)
+    return current_score > target_score
+
+
+def next_review_date(
+    last_review: date, interval_months: int = DEFAULT_REVIEW_INTERVAL_MONTHS
+) -> date:
+    """The last review plus whole calendar months, pulled back to the month's last day.
+
+    15 Jan 2025 + 3 months = 15 Apr 2025; 30 Nov 2024 + 3 = 28 Feb 2025 (29 Feb 2024 from
+    30 Nov 2023); 31 Jan 2024 + 1 = 29 Feb 2024.
+    """
+    if (
+        isinstance(interval_months, bool)
+        or not isinstance(interval_months, int)
+        or interval_months < 1
+    ):
+        raise ValueError(f"the review interval must be 1 month or more, got {interval_months!r}")
+    year, month_index = divmod(last_review.year * 12 + last_review.month - 1 + interval_months, 12)
+    month = month_index + 1
+    return date(year, month, min(last_review.day, monthrange(year, month)[1]))
+
+
+def is_review_overdue(
+    last_review: date, on: date, interval_months: int = DEFAULT_REVIEW_INTERVAL_MONTHS
+) -> bool:
+    """Overdue from the day after the next review date: a review last on 15 Jan 2025 is due
+    15 Apr, still not overdue that day, overdue on 16 Apr.
+
+    ``last_review`` is the latest review, so a newer review is already taken into account.
+    """
+    return on > next_review_date(last_review, interval_months)
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_review_dates(review_dates: Sequence[date], today: date) -> None:
+    """ValueError for a review dated in the future, or two reviews on one day.
+
+    A risk's reviews must be told apart by date for the trend to know which came first.
+    """
+    seen: set[date] = set()
+    for day in review_dates:
+        if day > today:
+            raise ValueError(f"a review cannot be dated in the future ({_long_date(day)})")
+        if day in seen:
+            raise ValueError(f"two reviews on one day ({_long_date(day)})")
+        seen.add(day)

@@ -20,10 +20,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.chain import verify
 from audit.models import AuditEntry
+from delivery.models import (
+    MilestoneDateChange,
+    Programme,
+    Project,
+    ProjectUpdate,
+    ProjectUpdateRevision,
+)
+from delivery.workflow import update_reading
 from demo.council import (
     INDICATORS,
     LATEST_MONTH_RETURNS,
@@ -34,6 +43,12 @@ from demo.council import (
 from demo.generate import DemoSummary, load_demo, summarise
 from demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from demo.series import PER_UNIT
+from finance import due as finance_due
+from finance.models import BudgetLine, CostCentre, Forecast, ForecastRevision
+from finance.queries import council_summary, directorate_finance
+from improvement.actions import clinic_reading
+from improvement.models import ActionUpdate, DueDateChange, Finding, ImprovementAction
+from improvement.queries import overdue_actions
 from indicators.models import (
     Indicator,
     Period,
@@ -43,9 +58,16 @@ from indicators.models import (
     ValueRevision,
 )
 from organisation.models import Council, OrgUnit, Role, User
+from risks.models import Risk, RiskReview, RiskReviewRevision
+from risks.queries import register
 from scorecards.queries import service_scorecard
+from signoff.models import ReturnState, RevisionAction
 from status import periods as rules
+from status.delivery import DeliveryStatus
+from status.finance import FinanceDirection, FinanceStatus
+from status.improvement import ActionState
 from status.rag import Rag, Tolerance, rag_status
+from status.risks import RiskTrend
 from status.spc import Variation, spc_reading
 from strategy.models import Ambition, Committee, Meeting
 
@@ -101,7 +123,20 @@ def fingerprint() -> str:
         "indicator__code", "period__kind", "period__code", "value", "lower", "upper"
     )
     meetings = Meeting.objects.values_list("committee__code", "starts_at")
-    for rows in (values, revisions, targets, meetings):
+    forecasts = Forecast.objects.values_list(
+        "line__unit__code", "period__code", "forecast_outturn", "state", "approved_at"
+    )
+    reviews = RiskReview.objects.values_list(
+        "risk__reference", "reviewed_on", "current_likelihood", "current_impact", "state"
+    )
+    updates = ProjectUpdate.objects.values_list(
+        "project__reference", "period__code", "percent_complete", "state", "approved_at"
+    )
+    actions = ImprovementAction.objects.values_list(
+        "reference", "state", "due_on", "revised_due_on", "completed_on"
+    )
+    registers = (forecasts, reviews, updates, actions)
+    for rows in (values, revisions, targets, meetings, *registers):
         for row in sorted(repr(row) for row in rows):
             digest.update(row.encode())
     return digest.hexdigest()
@@ -476,6 +511,22 @@ def test_reports_are_published_embargoed_and_in_draft(demo):
             assert report.approved_at < release_time(report) or report.kind == "annual"
 
 
+def test_nothing_in_the_reports_happened_after_the_demos_today(demo):
+    # A draft for the next cabinet, weeks away, once read "created 3 February 2027".
+    from reports.models import Report, ReportEvent
+    from scorecards.models import Narrative
+
+    end_of_today = timezone.make_aware(
+        timezone.datetime.combine(TODAY + timedelta(days=1), timezone.datetime.min.time()),
+        LONDON,
+    )
+    moments = [("event", e.report_id, e.kind, e.at) for e in ReportEvent.objects.all()]
+    moments += [("created", r.pk, r.state, r.created_at) for r in Report.objects.all()]
+    moments += [("edited", r.pk, r.state, r.edited_at) for r in Report.objects.all()]
+    moments += [("narrative", n.pk, "", n.updated_at) for n in Narrative.objects.all()]
+    assert [m for m in moments if m[3] >= end_of_today] == []
+
+
 def test_loading_is_deterministic(demo):
     assert demo.first_fingerprint == demo.second_fingerprint
 
@@ -540,3 +591,221 @@ def test_refuses_to_load_over_existing_data(demo):
 def test_rejects_a_malformed_date():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("load_demo", "--today", "24/11/2026", stdout=StringIO())
+
+
+# --- The registers beside the indicators ------------------------------------------------------
+
+LAST_YEAR_QUARTERS = ["2025-26-Q1", "2025-26-Q2", "2025-26-Q3", "2025-26-Q4"]
+THIS_YEAR_QUARTERS = ["2026-27-Q1", "2026-27-Q2"]
+
+
+def _period(code: str) -> Period:
+    return Period.objects.get(code=code)
+
+
+def test_the_new_logins_have_their_roles_and_scope(demo):
+    logins = dict(DEMO_LOGINS)
+    finance = User.objects.get(username="finance")
+    riskowner = User.objects.get(username="riskowner")
+
+    assert {"finance", "riskowner"} <= set(logins)
+    assert finance.has_role(Role.FINANCE_PARTNER) and not finance.has_role(Role.DATA_OWNER)
+    assert set(finance.scope.values_list("code", flat=True)) == set(
+        OrgUnit.objects.filter(kind="directorate").values_list("code", flat=True)
+    )
+    assert riskowner.has_role(Role.DATA_OWNER)
+    owned = Risk.objects.filter(owner=riskowner)
+    assert owned.count() >= 3
+    assert all(risk.unit.code == "place" or risk.unit.parent.code == "place" for risk in owned)
+
+
+def test_every_directorate_and_service_has_two_years_of_budgets_and_cost_centres(demo):
+    units = OrgUnit.objects.filter(kind__in=["directorate", "service"])
+    lines = Counter(BudgetLine.objects.values_list("year__code", flat=True))
+
+    assert lines == {"2025-26": units.count(), "2026-27": units.count()}
+    for service in units.filter(kind="service"):
+        assert CostCentre.objects.filter(unit=service).count() == 2, service
+    signed_off = Forecast.objects.filter(state=ReturnState.APPROVED)
+    assert sorted(set(signed_off.values_list("period__code", flat=True))) == sorted(
+        LAST_YEAR_QUARTERS + THIS_YEAR_QUARTERS
+    )
+    assert signed_off.count() == units.count() * 6
+    assert ForecastRevision.objects.filter(action=RevisionAction.APPROVED).count() == (
+        signed_off.count()
+    )
+
+
+def test_place_overspends_more_each_quarter_and_hr_underspends(demo):
+    by_unit = {r.unit.code: r for r in council_summary(_period(LATEST_QUARTER))}
+    place = by_unit["place"]
+
+    assert place.reading.status in (FinanceStatus.over_amber, FinanceStatus.over_red)
+    assert place.direction == FinanceDirection.worsening
+    assert place.reading.variance_percent == Decimal("4.0")
+    assert [r for r in by_unit.values() if r.reading.status == FinanceStatus.over_red] == []
+    services = {r.unit.code: r for r in directorate_finance(place.unit, _period(LATEST_QUARTER))}
+    assert services["waste-recycling"].reading.variance > 0
+    assert services["highways-transport"].reading.variance > 0
+    resources = OrgUnit.objects.get(code="resources")
+    hr = next(
+        r for r in directorate_finance(resources, _period(LATEST_QUARTER)) if r.unit.code == "hr-od"
+    )
+    assert hr.is_significant_underspend
+    # A directorate's forecast is its services' forecasts and its own line's.
+    services_variance = sum(r.reading.variance for r in services.values() if r.unit != place.unit)
+    assert services_variance == place.reading.variance
+
+
+def test_the_finance_partner_has_a_q3_draft_in_their_returns(demo):
+    finance = User.objects.get(username="finance")
+    [draft] = Forecast.objects.exclude(state=ReturnState.APPROVED)
+
+    assert (draft.state, draft.period.code, draft.line.unit.code) == (
+        ReturnState.DRAFT,
+        "2026-27-Q3",
+        "waste-recycling",
+    )
+    assert [r.title for r in finance_due.owed(finance, TODAY)] == ["Waste and Recycling"]
+
+
+def test_the_risk_register_covers_three_levels_with_links(demo):
+    risks = Risk.objects.all()
+
+    assert 30 <= risks.count() <= 60
+    levels = Counter(risks.values_list("level", flat=True))
+    assert all(levels[level] >= 5 for level in ("corporate", "directorate", "service"))
+    for risk in risks:
+        assert risk.cause and risk.event and risk.effect, risk
+        assert risk.controls.exists() and risk.further_actions.exists(), risk
+        assert risk.outcomes.exists(), risk
+    assert Risk.indicators.through.objects.count() >= 30
+    assert Risk.projects.through.objects.count() >= 15
+
+
+def test_risk_reviews_tell_a_year_of_story(demo):
+    rows = {row.risk.reference: row for row in register(on=TODAY)}
+
+    rising_above = [r for r in rows.values() if r.trend == RiskTrend.rising and r.is_above_target]
+    assert rising_above
+    assert any(r.trend == RiskTrend.falling for r in rows.values())
+    assert sum(r.is_above_target for r in rows.values()) >= 10
+    assert [ref for ref, row in rows.items() if row.is_review_overdue] == ["HT-01"]
+    assert rows["HT-01"].risk.owner.username == "riskowner"
+    states = Counter(RiskReview.objects.values_list("state", flat=True))
+    assert (states[ReturnState.SUBMITTED], states[ReturnState.RETURNED]) == (1, 1)
+    returned = RiskReviewRevision.objects.get(action=RevisionAction.RETURNED)
+    assert returned.reason and returned.review.risk.reference == "CS-01"
+    assert RiskReview.objects.get(state=ReturnState.SUBMITTED).risk.reference == "EH-01"
+    reviews = Counter(RiskReview.objects.values_list("risk__reference", flat=True))
+    assert {ref for ref, count in reviews.items() if count < 4} == {"HT-01"}
+
+
+def test_the_delivery_plan_has_programmes_and_priority_projects(demo):
+    programmes = Programme.objects.all()
+    projects = Project.objects.filter(is_priority=True)
+
+    assert 4 <= programmes.count() <= 5
+    for programme in programmes:
+        assert programme.sponsor.has_role(Role.DIRECTOR), programme
+        assert programme.expected_benefits and programme.kpis.exists(), programme
+    assert 20 <= projects.count() <= 40
+    assert len(set(projects.values_list("lead_service__parent__code", flat=True))) >= 4
+    assert all(p.outcomes.exists() and p.measures.exists() for p in projects)
+    changes = MilestoneDateChange.objects.all()
+    assert changes.count() >= 5 and all(change.reason for change in changes)
+    assert projects.filter(milestones__achieved_on__isnull=False).distinct().count() >= 10
+
+
+def test_project_updates_for_the_year_are_signed_off_with_their_story(demo):
+    updates = ProjectUpdate.objects.select_related("project", "period")
+    latest = {u.project.reference: u for u in updates.filter(period__code=LATEST_QUARTER)}
+
+    assert set(updates.values_list("period__code", flat=True)) == set(THIS_YEAR_QUARTERS)
+    assert set(updates.values_list("state", flat=True)) == {ReturnState.APPROVED}
+    assert ProjectUpdateRevision.objects.filter(action=RevisionAction.APPROVED).count() == (
+        updates.count()
+    )
+    shown = {ref: update_reading(u, u.project, u.period) for ref, u in latest.items()}
+    statuses = Counter(reading.status for reading in shown.values())
+    assert statuses[DeliveryStatus.deferred] == 1 and latest["DP-10"].deferred_reason
+    assert statuses[DeliveryStatus.complete] == 1
+    assert statuses[DeliveryStatus.off_track] >= 2
+    overridden = [ref for ref, reading in shown.items() if reading.is_overridden]
+    assert overridden == ["DP-06"]
+    assert shown["DP-06"].status == DeliveryStatus.at_risk
+    assert shown["DP-06"].calculated == DeliveryStatus.on_track
+
+
+def test_improvement_findings_have_actions_some_overdue(demo):
+    findings = Finding.objects.all()
+
+    assert set(findings.values_list("kind", flat=True)) == {
+        "clinic",
+        "internal_audit",
+        "inspection",
+        "peer_challenge",
+    }
+    for finding in findings:
+        assert 2 <= finding.actions.count() <= 5, finding
+    clinic = findings.get(kind="clinic")
+    reading = clinic_reading(clinic.indicator, today=TODAY, council=Council.objects.get())
+    assert clinic.indicator.owner.parent.code == "place"
+    assert reading.rag == Rag.red
+    overdue = overdue_actions(None, TODAY)
+    assert len(overdue) >= 3
+    states = Counter(ImprovementAction.objects.values_list("state", flat=True))
+    assert states[ActionState.complete.value] >= 2 and states[ActionState.in_progress.value] >= 3
+    [revised] = ImprovementAction.objects.exclude(revised_due_on=None)
+    change = DueDateChange.objects.get(action=revised)
+    assert (change.before, change.after) == (revised.due_on, revised.revised_due_on)
+    assert revised.revised_reason == change.reason != ""
+    updates = ActionUpdate.objects.all()
+    assert set(updates.values_list("period__code", "state")) == {
+        (LATEST_QUARTER, ReturnState.APPROVED)
+    }
+
+
+def test_nothing_in_the_registers_happened_after_the_demos_today(demo):
+    end_of_today = timezone.make_aware(
+        timezone.datetime.combine(TODAY + timedelta(days=1), timezone.datetime.min.time()),
+        LONDON,
+    )
+    moments = []
+    for model in (ForecastRevision, RiskReviewRevision, ProjectUpdateRevision):
+        moments += list(model.objects.values_list("changed_at", flat=True))
+    moments += list(MilestoneDateChange.objects.values_list("changed_at", flat=True))
+    moments += list(ImprovementAction.objects.values_list("agreed_at", flat=True))
+    moments += list(Risk.objects.values_list("created_at", flat=True))
+    moments += list(Risk.objects.values_list("updated_at", flat=True))
+    assert moments and [m for m in moments if m >= end_of_today] == []
+    assert not RiskReview.objects.filter(reviewed_on__gt=TODAY).exists()
+
+
+def test_the_place_scorecard_shows_the_registers_panels(demo, client):
+    client.force_login(User.objects.get(username="director"))
+
+    response = client.get(
+        reverse("scorecards:directorate", args=["place"]), {"period": LATEST_QUARTER}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for anchor in ('id="finance"', 'id="risks"', 'id="change"', 'id="improvement-actions"'):
+        assert anchor in page, anchor
+    assert "DP-01" in page and "PL-01" in page
+
+
+def test_the_cabinet_reports_carry_risks_finance_and_change(demo):
+    from reports.models import Report
+
+    approved = Report.objects.filter(
+        committee__code="cabinet", state="approved", snapshot__isnull=False
+    )
+    latest = approved.order_by("-period__ends_on").first()
+    titles = [appendix["title"] for appendix in latest.snapshot["appendices"]]
+    for title in ("Risks", "Finance", "Change programmes and projects"):
+        assert title in titles, titles
+    for appendix in latest.snapshot["appendices"]:
+        if appendix["title"] in ("Risks", "Finance", "Change programmes and projects"):
+            assert any(table["rows"] for table in appendix["tables"]), appendix["title"]

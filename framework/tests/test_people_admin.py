@@ -33,6 +33,11 @@ PERFORMANCE_TEAM_MODELS = {
         "ValueRevision",
     },
     "operations": {"RemovedFile", "RetentionPolicy"},
+    # The registers beside the indicators (organisation migration 0006).
+    "delivery": {"Milestone", "Programme", "Project"},
+    "finance": {"BudgetLine", "CostCentre", "FinanceSettings"},
+    "improvement": {"Finding", "ImprovementAction"},
+    "risks": {"Control", "FurtherAction", "Risk", "RiskBands", "RiskReview"},
     "organisation": {"Council", "OrgUnit", "User"},
     "reports": {"Report", "ReportOutput"},
     "returns": {"CycleEvent", "Evidence", "ImportRun", "ReminderRule", "ReminderSent"},
@@ -219,3 +224,14 @@ def test_the_admin_keeps_a_person_who_entered_figures(client, town):
     assert User.objects.filter(pk=officer.pk).exists()
     with pytest.raises(Kept):
         User.objects.get(pk=officer.pk).delete()
+
+
+def test_the_performance_team_sets_the_finance_thresholds_and_risk_bands_in_the_admin(client, town):
+    sign_in(client, town.personas["performance"])
+
+    for model in ("finance_financesettings", "risks_riskbands"):
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200, model
+    for model in ("finance_costcentre", "delivery_project", "improvement_finding", "risks_risk"):
+        assert client.get(reverse(f"admin:{model}_add")).status_code == 200, model
+    # Reviews change only through their sign-off on the risk's page.
+    assert client.get(reverse("admin:risks_riskreview_add")).status_code == 403

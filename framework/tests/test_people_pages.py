@@ -305,7 +305,14 @@ def test_the_performance_team_is_not_offered_the_administrator_or_auditor_roles(
     page = client.get(reverse("framework:person_access", args=[town.personas["officer"].pk]))
 
     offered = [value for value, _ in page.context["form"].fields["roles"].choices]
-    assert offered == ["performance_team", "data_owner", "approver", "director", "councillor"]
+    assert offered == [
+        "performance_team",
+        "data_owner",
+        "approver",
+        "director",
+        "councillor",
+        "finance_partner",
+    ]
 
 
 def test_the_performance_team_cannot_change_an_administrator_or_an_auditor(

@@ -57,6 +57,9 @@ def test_the_list_shows_every_step_in_words(team, rule):
     text = response.content.decode()
     assert "Data owners of the service, 5 days before the data-entry deadline" in text
     assert "then every 7 days until the returns are in" in text  # the default overdue steps
+    # One day is a day, not "1 days".
+    assert "Data owners of the service, 1 day after the data-entry deadline" in text
+    assert "1 days" not in text
 
 
 def test_the_list_takes_the_same_queries_whatever_the_number_of_steps(team, town, rule):

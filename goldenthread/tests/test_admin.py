@@ -19,6 +19,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
+from delivery.models import ServicePlan, ServicePlanObjective
+from delivery.tests.factories import MilestoneFactory, ProgrammeFactory, ProjectFactory
+from finance.models import BudgetLine, CostCentre, FinanceSettings
+from improvement.tests.factories import FindingFactory, ImprovementActionFactory
 from indicators.models import (
     Baseline,
     CycleState,
@@ -59,6 +63,8 @@ from returns.models import (
     ReminderRule,
     ReminderSent,
 )
+from risks.models import Control, FurtherAction, RiskBands
+from risks.tests.factories import RiskFactory, signed_off_review
 from scorecards.models import Narrative
 from scorecards.tests.builders import Returns
 from strategy.models import Committee, Meeting, OperatingPrinciple
@@ -75,6 +81,25 @@ pytestmark = pytest.mark.django_db
 def _q1():
     ensure_periods(first_year=2024, last_year=2024)
     return period("2024-25-Q1")
+
+
+def _service_plan():
+    return ServicePlan.objects.create(
+        service=OrgUnitFactory(parent=DirectorateFactory()),
+        year=_q1().financial_year,
+        summary="Collect every bin on the agreed day",
+        entered_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _risk_review():
+    approver = UserFactory(roles=[Role.APPROVER])
+    risk = RiskFactory()
+    approver.scope.add(risk.unit)
+    return signed_off_review(
+        risk, by=risk.owner, approver=approver, current=(3, 4), on=datetime.date(2026, 6, 30)
+    )
 
 
 def _value():
@@ -227,6 +252,36 @@ BUILDERS = {
     "operations.JobAttempt": lambda: JobAttempt.objects.create(
         kind="import", job_id=1, number=1, worker="worker-1:4242", started_at=timezone.now()
     ),
+    "delivery.Programme": lambda: ProgrammeFactory(),
+    "delivery.Project": lambda: ProjectFactory(),
+    "delivery.Milestone": lambda: MilestoneFactory(),
+    "delivery.ServicePlan": lambda: _service_plan(),
+    "delivery.ServicePlanObjective": lambda: ServicePlanObjective.objects.create(
+        plan=_service_plan(), title="Recycle more of what we collect"
+    ),
+    "finance.BudgetLine": lambda: BudgetLine.objects.create(
+        unit=DirectorateFactory(),
+        year=_q1().financial_year,
+        budget=Decimal("12500000"),
+    ),
+    "finance.CostCentre": lambda: CostCentre.objects.create(
+        code="W1001", name="Refuse collection", unit=DirectorateFactory()
+    ),
+    "finance.FinanceSettings": lambda: FinanceSettings.objects.create(),
+    "risks.Risk": lambda: RiskFactory(),
+    "risks.Control": lambda: Control.objects.create(
+        risk=RiskFactory(), description="Weekly missed-bin report", owner=UserFactory()
+    ),
+    "risks.FurtherAction": lambda: FurtherAction.objects.create(
+        risk=RiskFactory(),
+        description="Second depot contract",
+        owner=UserFactory(),
+        due_on=datetime.date(2027, 3, 31),
+    ),
+    "risks.RiskBands": lambda: RiskBands.objects.create(),
+    "risks.RiskReview": _risk_review,
+    "improvement.Finding": lambda: FindingFactory(),
+    "improvement.ImprovementAction": lambda: ImprovementActionFactory(),
     "scorecards.Narrative": lambda: Narrative.objects.create(
         unit=DirectorateFactory(),
         period=_q1(),

@@ -777,6 +777,35 @@ def test_every_url_is_in_a_permission_table():
     assert set(READ_ONLY) == set(READ_ONLY_URLS)
 
 
+# Where each part of the product checks its pages person by person, in a table that fails when
+# one of its URLs is left out. A new part of the product fails here until it has one.
+TABLE_OF_NAMESPACE = {
+    "returns": "goldenthread/tests/test_permission_matrix.py",
+    "scorecards": "goldenthread/tests/test_permission_matrix.py",
+    "accounts": "accounts/tests/test_pages.py",
+    "audit": "goldenthread/tests/test_permission_matrix.py",
+    "notices": "goldenthread/tests/test_permission_matrix.py",
+    "reports": "reports/tests/test_pages.py",
+    "framework": "framework/tests/test_*_permissions.py",
+    "targets": "targets/tests/test_permission_table.py",
+    "delivery": "delivery/tests/test_permission_table.py",
+    "risks": "risks/tests/test_permission_table.py",
+    "finance": "finance/tests/test_pages.py",
+    "improvement": "improvement/tests/test_pages.py",
+    "publishing": "publishing/tests/test_pages.py (no sign-in: released reports only)",
+    "admin": "goldenthread/tests/test_admin.py (per model and per role)",
+}
+
+
+def test_every_part_of_the_product_has_a_permission_table():
+    namespaces = {
+        pattern.namespace
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver) and pattern.namespace
+    }
+    assert namespaces == set(TABLE_OF_NAMESPACE), "give the new part a table, and name it here"
+
+
 # --- Drafts never leak ----------------------------------------------------------------------
 
 OUTSIDERS = ("councillor", "other_officer", "other_approver", "anonymous")

@@ -59,6 +59,7 @@ def test_the_role_groups_exist_after_migrations():
         "Councillor",
         "Administrator",
         "Internal auditor",
+        "Finance business partner",
     }
 
     assert expected <= set(Group.objects.values_list("name", flat=True))

@@ -263,7 +263,7 @@ PROVISIONAL_NOTE = "Provisional : may change when final data are available."
 def marked_rows(html: str) -> dict[str, list[str]]:
     """Each table row's indicator code (or period) and the data quality markers in it."""
     found = {}
-    for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S):
+    for row in re.findall(r'<tr class="govuk-table__row"[^>]*>(.*?)</tr>', html, re.S):
         code = re.search(r'<span class="gt-indicator-code">([^<]+)</span>', row)
         key = code[1] if code else words(re.search(r"<th[^>]*>(.*?)</th>", row, re.S)[1])
         found[key] = MARKER.findall(row)

@@ -41,6 +41,8 @@ HEADING_SIZES = {1: 20, 2: 14, 3: 12, 4: 11}
 PROPERTY_LENGTH = 255
 # Widths of the indicator table's columns on a 170 mm wide page, in INDICATOR_HEADERS order.
 INDICATOR_WIDTHS_MM = (38, 17, 17, 17, 15, 26, 22, 18)
+# … and of an exceptions table, in EXCEPTION_HEADERS order.
+EXCEPTION_WIDTHS_MM = (62, 20, 20, 17, 22, 29)
 FOOTER_STYLE_TABS = (Twips(4680), Twips(9360))
 
 
@@ -71,7 +73,6 @@ def render_docx(content: ReportContent, *, draft: bool, progress: Progress | Non
                 rows=table.rows,
                 numeric=set(table.numeric_columns),
             )
-    _page_break(document)
     _heading(document, "About this report", 2)
     _paragraphs(document, paper.about_paragraphs(content))
     data = io.BytesIO()
@@ -230,32 +231,19 @@ def _front(document, content: ReportContent) -> None:
 
 
 def _summary(document, content: ReportContent) -> None:
-    _page_break(document)
+    """The one-page summary, on the first page with the header block as in the PDF."""
     _heading(document, "Summary", 2)
     document.add_paragraph(paper.counts_sentence(content.statuses))
-    for heading, text in paper.summary_narrative(content):
+    for heading, text, fact in paper.summary_narrative(content):
         _heading(document, heading, 3)
         _paragraphs(document, text, empty="Nothing has been written.")
+        if fact:
+            document.add_paragraph().add_run(fact).bold = True
     _heading(document, "Indicators at a glance", 3)
     _counts_table(document, "By status", content.status_counts, shaded=True)
     _counts_table(document, "By direction of travel", content.direction_counts, shaded=False)
     _heading(document, "Timeliness", 3)
     document.add_paragraph(" ".join(paper.timeliness_lines(content.timeliness)))
-    _heading(document, "Indicators needing attention", 3)
-    for found in paper.exception_lists(content):
-        _heading(document, f"{found.heading} ({len(found.rows)})", 4)
-        if not found.rows:
-            _quiet(document.add_paragraph(), "None.")
-        for row in found.shown:
-            item = document.add_paragraph(style="List Bullet")
-            item.add_run(row.code).bold = True
-            item.add_run(f" {row.title}")
-            item.paragraph_format.space_after = Pt(0)
-        if found.more:
-            _quiet(
-                document.add_paragraph(style="List Bullet"),
-                f"and {found.more} more, in the sections below",
-            )
 
 
 def _counts_table(document, caption: str, counts, *, shaded: bool) -> None:
@@ -271,13 +259,29 @@ def _counts_table(document, caption: str, counts, *, shaded: bool) -> None:
 
 
 def _exceptions(document, content: ReportContent) -> None:
+    """The exceptions as a table per kind, after any words of the officer's own."""
     _page_break(document)
     _heading(document, "Exceptions", 2)
-    _paragraphs(
-        document,
-        paper.paragraphs(content.exceptions_text),
-        empty="No exceptions narrative has been written.",
-    )
+    _paragraphs(document, paper.exceptions_commentary(content))
+    if not content.exceptions.any:
+        document.add_paragraph("No indicator is Red, worsening, of concern or missing this period.")
+        return
+    for found in paper.exception_lists(content):
+        if not found.rows:
+            line = document.add_paragraph()
+            line.add_run(f"{found.heading} (0): ").bold = True
+            line.add_run("none.")
+            continue
+        _table(
+            document,
+            caption=f"{found.heading} ({len(found.rows)})",
+            headers=paper.EXCEPTION_HEADERS,
+            rows=[paper.exception_cells(row) for row in found.rows],
+            numeric=set(paper.EXCEPTION_NUMERIC_COLUMNS),
+            widths=EXCEPTION_WIDTHS_MM,
+            statuses=[row.rag for row in found.rows],
+            size=9,
+        )
 
 
 def _data_quality(document, content: ReportContent) -> None:
@@ -292,7 +296,6 @@ def _data_quality(document, content: ReportContent) -> None:
 
 
 def _section(document, content: ReportContent, section: Section) -> None:
-    _page_break(document)
     _heading(document, section.title, 2)
     document.add_paragraph(paper.counts_sentence(section.statuses))
     _paragraphs(document, paper.paragraphs(section.introduction))

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from reports.content import ReportContent, Row, Section, Timeliness
+from reports.content import ReportContent, Row, Section, Timeliness, draft_exceptions_text
+from status.direction import Direction
 from status.numbers import format_value
 from status.quality import Quality
 from status.rag import Rag, RagRule
@@ -90,24 +91,13 @@ def counts_sentence(statuses: dict[str, int]) -> str:
     return f"{total} {noun}: {listed}."
 
 
-# The summary lists at most this many indicators of each kind, so it stays on one page; the
-# sections list them all.
-SUMMARY_LIST_LENGTH = 15
-
-
 @dataclass(frozen=True)
 class ExceptionList:
+    """The indicators of one kind of exception, with the heading they are listed under."""
+
     kind: str
     heading: str
     rows: list[Row]
-
-    @property
-    def shown(self) -> list[Row]:
-        return self.rows[:SUMMARY_LIST_LENGTH]
-
-    @property
-    def more(self) -> int:
-        return max(0, len(self.rows) - SUMMARY_LIST_LENGTH)
 
 
 EXCEPTION_HEADINGS = {
@@ -117,12 +107,43 @@ EXCEPTION_HEADINGS = {
     "missing": "Missing: no figure by the deadline",
 }
 
+# The exceptions are a table per kind, each indicator on a row: a member reads down a column
+# rather than through a paragraph of names and figures.
+EXCEPTION_HEADERS = ("Indicator", "Figure", "Target", "Status", "Direction of travel", "Owner")
+EXCEPTION_NUMERIC_COLUMNS = (1, 2)
+
 
 def exception_lists(content: ReportContent) -> list[ExceptionList]:
     return [
         ExceptionList(kind=kind, heading=heading, rows=content.exception_rows(kind))
         for kind, heading in EXCEPTION_HEADINGS.items()
     ]
+
+
+def exception_cells(row: Row) -> list[str]:
+    """The row's cells under EXCEPTION_HEADERS, as plain text."""
+    return [
+        f"{row.code} {row.title}",
+        figure_with_quality(row),
+        target_text(row),
+        row.rag_label,
+        row.direction_label,
+        row.owner,
+    ]
+
+
+def exceptions_commentary(content: ReportContent) -> list[str]:
+    """The officer's words on the exceptions, as paragraphs; none when they are still the
+    generated first draft, which only lists what the exceptions' tables show."""
+    if content.exceptions_text == draft_exceptions_text(content):
+        return []
+    return paragraphs(content.exceptions_text)
+
+
+def needing_attention(content: ReportContent) -> list[Row]:
+    """Every indicator that is an exception of any kind, once, in report order."""
+    codes = {code for found in exception_lists(content) for code in (r.code for r in found.rows)}
+    return [row for row in content.rows() if row.code in codes]
 
 
 def timeliness_lines(timeliness: Timeliness | None) -> list[str]:
@@ -348,12 +369,66 @@ def appendix_heading(number: int, title: str) -> str:
     return f"Appendix {letter}: {title}"
 
 
-def summary_narrative(content: ReportContent) -> list[tuple[str, list[str]]]:
+def summary_narrative(content: ReportContent) -> list[tuple[str, list[str], str]]:
+    """The one-page summary's three parts: each heading, the officer's narrative and a
+    sentence of what the figures say (counts of the report's own rows, never made up)."""
     return [
-        ("What is going well", paragraphs(content.going_well)),
-        ("What is not going well", paragraphs(content.not_going_well)),
-        ("What is being done", paragraphs(content.being_done)),
+        ("What is going well", paragraphs(content.going_well), _going_well_fact(content)),
+        ("What is not going well", paragraphs(content.not_going_well), _not_well_fact(content)),
+        ("What is being done", paragraphs(content.being_done), _being_done_fact(content)),
     ]
+
+
+def _going_well_fact(content: ReportContent) -> str:
+    total = sum(content.statuses.values())
+    if not total:
+        return ""
+    green = content.statuses.get(Rag.green.value, 0)
+    improving = content.directions.get(Direction.improving.value, 0)
+    return (
+        f"{green} of the {total} indicators {_is(green)} Green; {improving} {_is(improving)} "
+        "improving."
+    )
+
+
+def _is(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def _not_well_fact(content: ReportContent) -> str:
+    attention = needing_attention(content)
+    if not attention:
+        return "No indicator is Red, worsening, of concern or missing this period."
+    kinds = [
+        f"{len(found.rows)} {EXCEPTION_SHORT_NAMES[found.kind]}"
+        for found in exception_lists(content)
+        if found.rows
+    ]
+    listed = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    noun = "indicator needs" if len(attention) == 1 else "indicators need"
+    return f"{len(attention)} {noun} attention ({listed}); each is listed under Exceptions."
+
+
+EXCEPTION_SHORT_NAMES = {
+    "red": "Red",
+    "worsening": "worsening",
+    "concerning": "special cause of concern",
+    "missing": "missing",
+}
+
+
+def _being_done_fact(content: ReportContent) -> str:
+    attention = needing_attention(content)
+    if not attention:
+        return ""
+    acted = sum(1 for row in attention if row.actions.strip())
+    needing = f"{len(attention)} indicator{'s' if len(attention) != 1 else ''} needing attention"
+    if not acted:
+        return f"No actions are recorded yet for the {needing}."
+    return (
+        f"Officers have recorded actions for {acted} of the {needing}; they are given with "
+        "each indicator in its section."
+    )
 
 
 def section_narrative(section: Section) -> list[tuple[str, list[str]]]:

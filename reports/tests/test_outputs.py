@@ -184,10 +184,12 @@ def test_the_pdf_is_real_text_with_the_papers_header_sections_figures_and_append
     assert "No figure" in text
     for status in ("Green", "Amber", "Red", "Missing"):
         assert status in text
-    # Roll-up, exceptions and timeliness on the summary page.
+    # Roll-up, what the figures say and timeliness on the summary page; the exceptions'
+    # tables are read in test_outputs_paper.
     assert "4 indicators: 1 Green, 1 Amber, 1 Red and 1 Missing." in text
-    assert "Red: outside the tolerance of their target (1) GRN-02 Fly-tipping" in text
-    assert "Missing: no figure by the deadline (1) RES-01 Calls answered" in text
+    assert "1 of the 4 indicators is Green; 2 are improving." in text
+    assert "2 indicators need attention (1 Red, 1 worsening, 1 special cause of concern" in text
+    assert "Officers have recorded actions for 1 of the 2 indicators needing attention" in text
     assert "26 days after the end of the period" in text
 
 

@@ -5,6 +5,7 @@ once it is approved, before the public does. Each page is checked for every pers
 """
 
 import datetime
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -353,6 +354,24 @@ def test_the_approval_form_says_a_report_without_a_meeting_waits_for_the_committ
         "It is published on the council's performance pages at 10 November 2026, 18:00"
         in page.content.decode()
     )
+
+
+def test_a_report_without_a_meeting_never_shows_none_for_it(client, town, reports):
+    # The annual report's page once read "Meeting: None".
+    annual = reporting.create_report(
+        by=town.person("performance"),
+        kind="annual",
+        period=Period.objects.get(kind="financial_year", code="2026-27"),
+        title="Annual performance report",
+    )
+    client = as_person(client, town, "performance")
+
+    report_page = client.get(reverse("reports:report", args=[annual.pk])).content.decode()
+    list_page = client.get(reverse("reports:list")).content.decode()
+
+    for page in (report_page, list_page):
+        assert not re.search(r">\s*None\b", page)
+    assert "No meeting" in list_page
 
 
 def test_withdrawing_needs_a_reason_and_is_recorded(client, town, reports):

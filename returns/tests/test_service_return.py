@@ -12,7 +12,7 @@ from returns import validation
 from returns.collection import EVIDENCE_WITHOUT_FIGURE, EntryInput, ReturnConflict, save_return
 from returns.forms import CHOOSE_AGAIN, NUMBER_PROBLEM
 from returns.models import Evidence
-from returns.views import ALREADY_SAVED
+from returns.views import ALREADY_SAVED, NOTHING_TO_SUBMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +147,35 @@ def test_submitting_a_red_figure_with_commentary(
     value = Value.objects.get(indicator=recycling, period=cycle.period)
     actions = list(value.revisions.order_by("number").values_list("action", flat=True))
     assert actions == ["recorded", "submitted"]
+
+
+def test_a_return_with_nothing_left_to_change_offers_no_submit_nor_save(
+    client, today, cycle, officer, recycling, missed_bins
+):
+    client.force_login(officer)
+    url = return_url(cycle, recycling.owner)
+    page = client.get(url).content.decode()
+    assert "Submit return for sign-off" in page
+    assert "Save draft" in page
+    data = {
+        "submit": "1",
+        **entry(
+            recycling,
+            figure="45",
+            numerator="450",
+            denominator="1000",
+            commentary="Dry recycling fell after the contract change",
+            actions="Door-knocking in the worst rounds",
+        ),
+        **entry(missed_bins, figure="35", commentary="Steady"),
+    }
+    assert client.post(url, data).status_code == 302
+
+    page = client.get(url).content.decode()
+
+    assert "Submit return for sign-off" not in page
+    assert "Save draft" not in page
+    assert NOTHING_TO_SUBMIT in page
 
 
 @pytest.mark.parametrize(

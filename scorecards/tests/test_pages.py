@@ -688,7 +688,7 @@ def test_exports_of_a_quarter_chosen_name_it(client, thread, councillor):
 MARKER = re.compile(r'<strong class="govuk-tag govuk-tag--teal gt-data-quality">([^<]+)</strong>')
 NOTE = 'id="data-quality-note"'
 PROVISIONAL_NOTE = "<strong>Provisional</strong>: may change when final data are available."
-ROW = re.compile(r'<tr class="govuk-table__row">(.*?)</tr>', re.S)
+ROW = re.compile(r'<tr class="govuk-table__row"[^>]*>(.*?)</tr>', re.S)
 
 
 def markers_by_code(page: str) -> dict[str, list[str]]:

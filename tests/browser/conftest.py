@@ -17,16 +17,23 @@ import functools
 import json
 import os
 import re
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
+from django.test import testcases
 from django.urls import reverse
 
+from audit import context as audit_context
 from demo.people import DEMO_PASSWORD  # noqa: F401  (re-exported for the tests)
 from organisation.models import Council
+from tests.browser.database_copy import DatabaseCopy
 
 # Playwright's sync API keeps an asyncio loop running in the test thread, so Django would refuse
 # database access from it (SynchronousOnlyOperation). Nothing here is async; relax the check.
@@ -202,13 +209,67 @@ def demo_today(monkeypatch):
     return DEMO_TODAY
 
 
+_demo_copy: list[DatabaseCopy] = []  # the demo, once loaded in this session
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server, answering one request at a time. On SQLite its threads would share the
+    test's one in-memory connection, and a page's background poll made while another request
+    writes fails with "database table is locked" (served for real, a file database in WAL mode
+    and a connection per thread have no such clash). Django closes each connection after its
+    response when the server is not threaded, so a browser never waits on a kept-alive one."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        testcases.LiveServerThread.server_class = OneRequestAtATime
+
+
+# What data migrations make (role groups, indicator sets, the default reminder escalation).
+# Emptying the database after an earlier transactional test removes it, and migrations do not
+# run again, so it is made again here before the demo is loaded and copied.
+MIGRATION_DATA = (
+    ("organisation.migrations.0002_role_groups", "create_role_groups"),
+    ("organisation.migrations.0003_auditor_group", "create_auditor_group"),
+    ("organisation.migrations.0005_finance_partner_group", "create_finance_partner_group"),
+    ("indicators.migrations.0003_indicator_sets", "create_sets"),
+    ("returns.migrations.0002_default_reminder_rules", "create_rules"),
+    ("returns.migrations.0005_repeating_reminders", "repeat_overdue_steps"),
+)
+
+
+def make_migration_data() -> None:
+    # Made again, not changed by anyone: the audit log stays as a fresh database has it.
+    with audit_context.paused():
+        _make_migration_data()
+
+
+def _make_migration_data() -> None:
+    for module, function in MIGRATION_DATA:
+        getattr(import_module(module), function)(apps, None)
+    team, _ = Group.objects.get_or_create(name="Performance team")
+    for grants in ("0004_performance_team_admin", "0006_registers_admin"):
+        team.permissions.add(*import_module(f"organisation.migrations.{grants}")._permissions(apps))
+
+
 @pytest.fixture
 def demo_council(demo_today, transactional_db, django_db_serialized_rollback) -> Council:
-    """The demo council as `make run` loads it, as of 24 November 2026 (about 7 seconds).
+    """The demo council as `make run` loads it, as of 24 November 2026.
 
-    Sign in with a username from demo.people.DEMO_LOGINS and DEMO_PASSWORD.
+    Loaded once per session (about 7 seconds) and copied back for each later test (well under a
+    second): the database holds the demo and nothing a previous test wrote. Sign in with a
+    username from demo.people.DEMO_LOGINS and DEMO_PASSWORD.
     """
-    call_command("load_demo", "--today", DEMO_TODAY.isoformat(), stdout=StringIO())
+    if _demo_copy:
+        _demo_copy[0].put_back()
+    else:
+        make_migration_data()
+        call_command("load_demo", "--today", DEMO_TODAY.isoformat(), stdout=StringIO())
+        _demo_copy.append(DatabaseCopy())
     return Council.objects.get()
 
 
