@@ -102,7 +102,11 @@ def pytest_runtest_call(item):
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(CHROMIUM_MISSING)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # An assertion waits up to 15 s for what it needs to see (Playwright's 5 s is too short for a
+    # loaded 2-core machine); it returns as soon as the page shows it.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
@@ -154,7 +158,11 @@ def page(
     back what migrations created (role groups, indicator sets), which the flush would remove.
     """
     context = browser.new_context(viewport=DESKTOP, locale="en-GB", base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    # Generous waits: a loaded 2-core machine can take many seconds over one request (approving
+    # a report makes its PDF, Word and Excel files in the request when tasks run immediately).
+    # A passing test never waits for these; only a failing one does.
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(90_000)
     page = context.new_page()
 
     def on_console(message):

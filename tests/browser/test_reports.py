@@ -64,7 +64,8 @@ def test_a_report_is_written_approved_and_read_before_the_public(
     expect(page.get_by_role("heading", level=1)).to_have_text("Approve the report for release")
     expect(page.get_by_text("published on the council's performance pages when the meeting"))
     assert_accessible(page)
-    page.get_by_role("button", name="Approve the report").click()
+    # Approving makes the PDF, Word and Excel files in this request: allow it time.
+    page.get_by_role("button", name="Approve the report").click(timeout=90_000)
     expect(page.get_by_text("Report approved")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
