@@ -26,7 +26,13 @@ from delivery.models import (
 from delivery.workflow import revisions_of, update_reading
 from indicators.models import CycleState, Period, ReportingCycle
 from organisation.models import OrgUnit
-from organisation.permissions import Action, can, is_corporate, scope_unit_ids
+from organisation.permissions import (
+    Action,
+    can,
+    is_corporate,
+    scope_unit_ids,
+    sign_off_unit_ids,
+)
 from organisation.queries import current_council
 from scorecards.readings import Reading, read_indicators
 from signoff.models import SIGNED_OFF_STATES, ReturnState
@@ -307,7 +313,7 @@ def updates_awaiting(user) -> list[ProjectUpdate]:
         ProjectUpdate.objects.filter(
             state=ReturnState.SUBMITTED,
             period__cycle__state__in=(CycleState.OPEN, CycleState.CLOSED),
-            project__lead_service_id__in=scope_unit_ids(user),
+            project__lead_service_id__in=sign_off_unit_ids(user),
         )
         .exclude(submitted_by=user)
         .select_related("project", "project__lead_service", "period")

@@ -17,6 +17,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.context import audited
@@ -75,6 +76,22 @@ def plan_problems(plan: ServicePlan, submitting: bool) -> dict[str, str]:
     return {}
 
 
+def _about(plan: ServicePlan) -> workflow.About:
+    from notices.sending import people_covering  # notices reads reports, which read plans
+
+    return workflow.About(
+        title=f"{plan.service.name}, {plan.year.label}",
+        unit=plan.service,
+        link=reverse("delivery:service_plan", args=[plan.service.code, plan.year.code]),
+        # Signed off by the director (`may_decide`), not the head of service who drafts it.
+        deciders=tuple(
+            person
+            for person in people_covering(Role.DIRECTOR, [plan.service])
+            if person.pk != plan.submitted_by_id
+        ),
+    )
+
+
 SERVICE_PLAN = workflow.ReturnKind(
     noun="service plan",
     nouns="service plans",
@@ -85,6 +102,7 @@ SERVICE_PLAN = workflow.ReturnKind(
     problems=plan_problems,
     # Yearly: no quarterly reporting cycle locks a plan.
     period_of=lambda plan: None,
+    about=_about,
     select_related=("service", "year"),
 )
 

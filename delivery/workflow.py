@@ -8,6 +8,7 @@ revision. Its period's closed reporting cycle locks it, as it locks that period'
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 
 from delivery.models import Project, ProjectState, ProjectUpdate, ProjectUpdateRevision
 from indicators.models import Period
@@ -58,6 +59,15 @@ def update_problems(update: ProjectUpdate, submitting: bool) -> dict[str, str]:
     return problems
 
 
+def _about(update: ProjectUpdate) -> workflow.About:
+    project = update.project
+    return workflow.About(
+        title=f"{project.reference} {project.title}, {update.period.label}",
+        unit=project.lead_service,
+        link=reverse("delivery:project", args=[project.pk]),
+    )
+
+
 PROJECT_UPDATE = workflow.ReturnKind(
     noun="project update",
     nouns="project updates",
@@ -67,6 +77,7 @@ PROJECT_UPDATE = workflow.ReturnKind(
     entry_fields=ENTRY_FIELDS,
     problems=update_problems,
     period_of=lambda update: update.period,
+    about=_about,
     select_related=("period", "project"),
 )
 

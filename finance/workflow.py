@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 
 from finance.models import BudgetLine, Forecast, ForecastRevision
 from indicators.entries import text_problem
@@ -77,6 +78,15 @@ def forecast_problems(forecast: Forecast, submitting: bool) -> dict[str, str]:
     return problems
 
 
+def _about(forecast: Forecast) -> workflow.About:
+    return workflow.About(
+        title=f"{forecast.line.unit.name}, {forecast.period.label}",
+        unit=forecast.line.unit,
+        link=reverse("finance:forecast", args=[forecast.pk]),
+        numbers=(forecast.forecast_outturn,),
+    )
+
+
 FORECAST = workflow.ReturnKind(
     noun="forecast",
     nouns="forecasts",
@@ -86,6 +96,7 @@ FORECAST = workflow.ReturnKind(
     entry_fields=ENTRY_FIELDS,
     # Every check is in `problems`, so each message comes back named by its field.
     problems=forecast_problems,
+    about=_about,
     select_related=("line__year", "line__unit", "period"),
 )
 

@@ -5,6 +5,7 @@ An action update is one kind of return: these pass its `ReturnKind` to the one w
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from improvement.models import ActionUpdate, ActionUpdateRevision, ImprovementAction
@@ -66,6 +67,15 @@ def _follow_signed_off_update(update: ActionUpdate, **_) -> None:
     action.save(update_fields=["state", "completed_on", "evidence"])
 
 
+def _about(update: ActionUpdate) -> workflow.About:
+    action = update.action
+    return workflow.About(
+        title=f"{action.reference}, {update.period.label}",
+        unit=action.unit,
+        link=reverse("improvement:action", args=[action.pk]),
+    )
+
+
 ACTION_UPDATE = workflow.ReturnKind(
     noun="action update",
     nouns="action updates",
@@ -77,6 +87,7 @@ ACTION_UPDATE = workflow.ReturnKind(
     problems=_problems,
     period_of=lambda update: update.period,
     on_approved=_follow_signed_off_update,
+    about=_about,
     select_related=("period", "action"),
 )
 

@@ -12,6 +12,9 @@ class NoticeKind(models.TextChoices):
     REPORT_APPROVED = "report_approved", "A report approved and ready to read"
     REPORT_PUBLISHED = "report_published", "A report published"
     CYCLE_OPENED = "cycle_opened", "A reporting cycle opened for returns"
+    # Project updates, risk reviews, forecasts, action updates and service plans.
+    RETURN_SENT_BACK = "return_sent_back", "An update, review, forecast or plan returned to you"
+    RETURN_SUBMITTED = "return_submitted", "An update, review, forecast or plan to sign off"
 
 
 class Notice(models.Model):

@@ -11,7 +11,11 @@ Who is told what (docs/decisions/0015-notices.md):
 - a report published: every councillor and the performance team, once per approval. The clock
   releases reports, so `notify_reports_published` (run every few minutes) finds the releases;
 - a reporting cycle opened or reopened: the data owners and approvers whose scope covers a
-  service with figures due in it.
+  service with figures due in it;
+- a project update, risk review, forecast, action update or service plan submitted or revised:
+  whoever signs it off (the unit's approvers; a directorate's own returns, its directors; a
+  service plan, the service's directors); returned with a reason: whoever entered and submitted
+  it (`notify_return`, called by `signoff.workflow` for every kind that describes itself).
 
 A notice carries a summary in words and a link, never a figure. Notices are made in the caller's
 transaction, so a change that rolls back tells nobody; the same event never makes two notices for
@@ -41,7 +45,7 @@ from django.utils.dateformat import format as format_date
 
 from indicators.models import ReportingCycle, Value
 from notices.models import Notice, NoticeKind, NoticePreference, PublicationNoticed
-from organisation.models import OrgUnit, Role, User
+from organisation.models import OrgUnit, OrgUnitKind, Role, User
 from organisation.queries import current_council
 from reports.models import Report
 from reports.publication import release_time, release_times, released_reports
@@ -58,6 +62,8 @@ LINK_LABELS = {
     NoticeKind.REPORT_APPROVED: "Read the report",
     NoticeKind.REPORT_PUBLISHED: "See it on the public site",
     NoticeKind.CYCLE_OPENED: "See what is due",
+    NoticeKind.RETURN_SENT_BACK: "Correct it",
+    NoticeKind.RETURN_SUBMITTED: "Sign it off",
 }
 # A number as people type one: 73519.25, 73,519.25, 61.7 (in "61.7%").
 NUMBER = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?")
@@ -94,6 +100,15 @@ def people_covering(role: Role, services: Iterable[OrgUnit]) -> dict[User, list[
         scope = {unit.pk for unit in person.scope.all()}
         found[person] = [service for service in services if above[service.pk] & scope]
     return found
+
+
+def people_signing_off(unit: OrgUnit) -> list[User]:
+    """Who signs off a unit's returns (`organisation.permissions.sign_off_unit_ids`): the
+    approvers covering it, and for a directorate's own returns its directors."""
+    people = set(people_covering(Role.APPROVER, [unit]))
+    if unit.kind == OrgUnitKind.DIRECTORATE:
+        people |= set(people_covering(Role.DIRECTOR, [unit]))
+    return sorted(people, key=lambda person: (person.last_name, person.first_name, person.pk))
 
 
 def people_with(*roles: Role) -> list[User]:
@@ -291,6 +306,41 @@ def notify_figures_submitted(*, values: Iterable[Value], by, revised: bool = Fal
             )
         )
     _save(notices)
+
+
+def notify_return(event: str, *, noun: str, about, item, by, reason: str = "") -> None:
+    """Tell people about a project update, risk review, forecast, action update or service plan
+    (`signoff.workflow.About` says what it is): "submitted" or "revised", those who sign it off;
+    "sent_back", whoever entered and submitted it, with the reason."""
+    key, link = f"{item._meta.label_lower}:{item.pk}:v{item.lock_version}", about.link
+    if event == "sent_back":
+        people = [item.submitted_by, item.entered_by]
+        said = without_figures(reason.strip(), about.numbers)
+        kind, subject = NoticeKind.RETURN_SENT_BACK, f"Returned for correction: {about.title}"
+        summary = (
+            f"{_name(by)} returned the {noun} for {about.title} for correction.\n"
+            f"Their reason: {said}"
+        )
+    else:
+        people = about.deciders
+        if people is None:
+            people = people_signing_off(about.unit)
+        kind, subject = NoticeKind.RETURN_SUBMITTED, f"To sign off: {noun}, {about.title}"
+        if event == "revised":
+            said = without_figures(reason.strip(), about.numbers)
+            summary = (
+                f"{_name(by)} revised the signed-off {noun} for {about.title}. It needs your "
+                f"sign-off again.\nTheir reason: {said}"
+            )
+        else:
+            summary = f"{_name(by)} submitted the {noun} for {about.title} for your sign-off."
+    _save(
+        [
+            _notice(person, kind, f"{kind}:{key}", subject=subject, summary=summary, link=link)
+            for person in people
+            if person is not None and person.is_active and (by is None or person.pk != by.pk)
+        ]
+    )
 
 
 def notify_report_approved(*, report: Report) -> None:

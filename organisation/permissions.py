@@ -11,7 +11,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from organisation.models import OrgUnit, Role
+from organisation.models import OrgUnit, OrgUnitKind, Role
 
 ROLE_BY_LABEL = {role.label: role for role in Role}
 
@@ -69,6 +69,26 @@ def scope_unit_ids(user) -> frozenset[int]:
     return user._scope_ids
 
 
+def sign_off_unit_ids(user) -> frozenset[int]:
+    """The units whose returns a person signs off. Heads of service (approvers) sign off every
+    unit in their scope; directors sign off what their directorate holds itself (directorate and
+    corporate risks, the directorate's budget, projects it leads), not their services' returns."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_sign_off_ids"):
+        roles = roles_of(user)
+        found: set[int] = set()
+        if Role.APPROVER in roles:
+            found |= scope_unit_ids(user)
+        if Role.DIRECTOR in roles:
+            directorates = OrgUnit.objects.filter(
+                pk__in=scope_unit_ids(user), kind=OrgUnitKind.DIRECTORATE
+            )
+            found |= set(directorates.values_list("pk", flat=True))
+        user._sign_off_ids = frozenset(found)
+    return user._sign_off_ids
+
+
 def is_corporate(user) -> bool:
     """The performance team and administrators act for the whole council."""
     return bool(roles_of(user) & {Role.PERFORMANCE_TEAM, Role.ADMINISTRATOR})
@@ -121,7 +141,8 @@ def can(user, action: Action, obj=None) -> bool:
                 return True
             return Role.DATA_OWNER in roles and (obj is None or _in_scope(user, obj))
         case Action.APPROVE_VALUE:
-            if Role.APPROVER not in roles or (obj is not None and not _in_scope(user, obj)):
+            units = sign_off_unit_ids(user)
+            if not units or (obj is not None and _unit_of(obj) not in units):
                 return False
             # Never sign off your own submission.
             return getattr(obj, "submitted_by_id", None) != user.pk

@@ -22,7 +22,7 @@ from indicators.models import (
     ValueState,
 )
 from organisation.models import Council, OrgUnit
-from organisation.permissions import is_corporate, scope_unit_ids
+from organisation.permissions import is_corporate, scope_unit_ids, sign_off_unit_ids
 from scorecards.readings import Reading, read_indicators
 from status.periods import PeriodKind
 
@@ -237,7 +237,7 @@ class AwaitingSignOff:
 def awaiting_sign_off(user) -> list[AwaitingSignOff]:
     """Services with figures submitted and waiting for this approver, in open cycles and in
     closed ones (a figure submitted before the close can still be signed off)."""
-    units = scope_unit_ids(user)
+    units = sign_off_unit_ids(user)
     counts: dict[tuple[int, int], int] = defaultdict(int)
     values = Value.objects.filter(
         state=ValueState.SUBMITTED,

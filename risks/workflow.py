@@ -10,6 +10,7 @@ approver in scope signs off or returns.
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from organisation.permissions import Action, can, require
@@ -73,6 +74,15 @@ def review_problems(review: RiskReview, submitting: bool) -> dict[str, str]:
     return problems
 
 
+def _about(review: RiskReview) -> workflow.About:
+    risk = review.risk
+    return workflow.About(
+        title=f"{risk.reference} {risk.title} (reviewed {review.reviewed_on:%-d %B %Y})",
+        unit=risk.unit,
+        link=reverse("risks:risk", args=[risk.pk]),
+    )
+
+
 RISK_REVIEW = workflow.ReturnKind(
     noun="risk review",
     nouns="risk reviews",
@@ -81,6 +91,7 @@ RISK_REVIEW = workflow.ReturnKind(
     revision_of="review",
     entry_fields=ENTRY_FIELDS,
     problems=review_problems,
+    about=_about,
     select_related=("risk",),
 )
 

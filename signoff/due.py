@@ -41,14 +41,14 @@ def returns_awaiting(user) -> list[OtherReturn]:
 
 
 def submitted_for(user, returns, *, unit: str):
-    """The submitted returns of `returns` (a queryset) that `user` may sign off: approvers,
-    for the units in their scope (`unit` is the lookup to the return's unit), never their own
+    """The submitted returns of `returns` (a queryset) that `user` may sign off: for the units
+    they sign off for (`unit` is the lookup to the return's unit), never their own
     submissions."""
-    from organisation.permissions import Action, can, scope_unit_ids
+    from organisation.permissions import Action, can, sign_off_unit_ids
     from signoff.models import ReturnState
 
     if not can(user, Action.APPROVE_VALUE):
         return returns.none()
     return returns.filter(
-        state=ReturnState.SUBMITTED, **{f"{unit}__in": scope_unit_ids(user)}
+        state=ReturnState.SUBMITTED, **{f"{unit}__in": sign_off_unit_ids(user)}
     ).exclude(submitted_by=user)

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from indicators.models import CycleState, Period, ReportingCycle
+from organisation.models import OrgUnit
 from signoff.models import EDITABLE_STATES, Returnable, ReturnState, Revision, RevisionAction
 
 # Templates: {noun} "figure", {nouns} "figures"; each kind's wrappers format the rest.
@@ -101,6 +102,17 @@ def _nothing(*_args, **_kwargs) -> None:
 
 
 @dataclass(frozen=True)
+class About:
+    """A return in words, for the notices its submission and return make."""
+
+    title: str  # "SR-07 Depot fire: review of 15 October 2026"
+    unit: OrgUnit  # whose return it is: its sign-off is the unit's
+    link: str  # where to act on it, a path on this site
+    numbers: tuple = ()  # what a reason quoted back in a notice must not carry
+    deciders: tuple | None = None  # who signs it off, where not the unit's (plans: directors)
+
+
+@dataclass(frozen=True)
 class ReturnKind:
     """What the workflow needs to know about one kind of return."""
 
@@ -121,6 +133,9 @@ class ReturnKind:
     on_approved: Callable[..., None] = _nothing  # (item, by)
     on_revised: Callable[..., None] = _nothing  # (item, by, reason)
     select_related: tuple[str, ...] = field(default=())
+    # The return in words for the generic notices (submitted, sent back, revised); None: the
+    # kind tells people itself (figures are told in batches, one notice per submission).
+    about: Callable[[Returnable], About] | None = None
 
     def says(self, template: str, **values) -> str:
         return template.format(noun=self.noun, nouns=self.nouns, **values)
@@ -232,6 +247,14 @@ def edit(
     return item
 
 
+def _tell(kind: ReturnKind, event: str, item: Returnable, *, by, reason: str = "") -> None:
+    if kind.about is None:
+        return
+    from notices.sending import notify_return  # notices reads reports, which read this
+
+    notify_return(event, noun=kind.noun, about=kind.about(item), item=item, by=by, reason=reason)
+
+
 def _transition(kind, item, *, state, action, by, reason, at, extra_fields=()) -> Returnable:
     before = item.snapshot()
     item.state = state
@@ -252,7 +275,7 @@ def submit(
     _check(kind, item, submitting=True)
     now = timezone.now()
     item.submitted_by, item.submitted_at = by, now
-    return _transition(
+    submitted = _transition(
         kind,
         item,
         state=ReturnState.SUBMITTED,
@@ -262,6 +285,8 @@ def submit(
         at=now,
         extra_fields=("submitted_by", "submitted_at"),
     )
+    _tell(kind, "submitted", submitted, by=by)
+    return submitted
 
 
 def send_back(
@@ -283,6 +308,7 @@ def send_back(
         at=timezone.now(),
     )
     kind.on_returned(returned, by=by, reason=reason)
+    _tell(kind, "sent_back", returned, by=by, reason=reason)
     return returned
 
 
@@ -351,6 +377,7 @@ def revise(
         kind, item, action=RevisionAction.REVISED, before=before, by=by, reason=reason, at=now
     )
     kind.on_revised(item, by=by, reason=reason)
+    _tell(kind, "revised", item, by=by, reason=reason)
     return item
 
 

@@ -160,3 +160,19 @@ def test_a_revision_needs_a_reason(council):
         )
     assert str(refused.value) == REASON_REQUIRED
     assert Forecast.objects.get().state == ReturnState.APPROVED
+
+
+def test_the_notices_name_the_forecast_but_never_its_figure(council):
+    from notices.models import Notice, NoticeKind
+
+    partner, approver = council.person("partner"), council.person("approver")
+    forecast = submit_forecast(forecast=draft(council, amount="4123456"), by=partner)
+    asked = Notice.objects.get(kind=NoticeKind.RETURN_SUBMITTED)
+    assert asked.recipient == approver
+    assert asked.subject == "To sign off: forecast, Waste and Recycling, Q2 2026/27"
+
+    return_forecast(forecast=forecast, by=approver, reason="4,123,456 leaves out the pay award")
+    back = Notice.objects.get(kind=NoticeKind.RETURN_SENT_BACK)
+    assert back.recipient == partner
+    assert "4,123,456" not in back.summary and "4123456" not in back.summary
+    assert "[figure removed] leaves out the pay award" in back.summary

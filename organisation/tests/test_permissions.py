@@ -45,7 +45,9 @@ CAN = {
     (Action.ENTER_VALUE, "signed_off"):    (T,    F,    F,    F,    F,    T,    T,    F,    F),
     (Action.ENTER_VALUE, "parks"):         (F,    T,    F,    F,    F,    T,    T,    F,    F),
     (Action.ENTER_VALUE, "place"):         (F,    F,    F,    F,    F,    T,    T,    F,    F),
-    (Action.APPROVE_VALUE, None):          (F,    F,    T,    T,    F,    F,    F,    F,    F),
+    # Directors sign off what their directorate holds itself (Place), not their services'.
+    (Action.APPROVE_VALUE, None):          (F,    F,    T,    T,    T,    F,    F,    F,    F),
+    (Action.APPROVE_VALUE, "place"):       (F,    F,    F,    F,    T,    F,    F,    F,    F),
     (Action.APPROVE_VALUE, "waste"):       (F,    F,    T,    F,    F,    F,    F,    F,    F),
     (Action.APPROVE_VALUE, "submitted"):   (F,    F,    T,    F,    F,    F,    F,    F,    F),
     (Action.APPROVE_VALUE, "parks"):       (F,    F,    F,    T,    F,    F,    F,    F,    F),
