@@ -13,15 +13,22 @@ class DeliveryConfig(AppConfig):
             directorate_change_panel,
             indicator_projects_panel,
             service_plan_panel,
+            theme_projects_panel,
         )
         from reports.appendices import REPORT_APPENDICES
-        from scorecards.panels import DIRECTORATE_PANELS, INDICATOR_PANELS, SERVICE_PANELS
+        from scorecards.panels import (
+            DIRECTORATE_PANELS,
+            INDICATOR_PANELS,
+            SERVICE_PANELS,
+            THEME_PANELS,
+        )
 
         for slot, build in (
             (DIRECTORATE_PANELS, directorate_change_panel),
             (INDICATOR_PANELS, indicator_projects_panel),
             (REPORT_APPENDICES, change_appendix),
             (SERVICE_PANELS, service_plan_panel),
+            (THEME_PANELS, theme_projects_panel),
         ):
             if build not in slot:
                 slot.append(build)

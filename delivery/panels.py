@@ -1,5 +1,6 @@
 """The delivery plan on scorecard pages: a directorate's change programmes and projects, the
-projects measured by an indicator, and a service's plan. Signed-off updates and plans only
+projects delivering an ambition or outcome, the projects measured by an indicator, and a
+service's plan. Signed-off updates and plans only
 (panels take no user)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from delivery.service_plan_queries import plan_view, service_plan, year_of
 from indicators.models import Indicator, Period
 from organisation.models import OrgUnit
 from scorecards.panels import Panel
+from strategy.models import Ambition
 
 TEMPLATE = "delivery/panel_projects.html"
 
@@ -47,6 +49,27 @@ def indicator_projects_panel(indicator: Indicator, period: Period) -> Panel | No
             "period": period,
             "empty": "",
             "caption": f"Projects measured by {indicator.code}, {period.label}",
+        },
+    )
+
+
+def theme_projects_panel(theme, period: Period) -> Panel | None:
+    """The projects delivering an ambition or an outcome (seed 003: a theme's headline view
+    drills down to each project); None when none is linked."""
+    scope = {"ambition": theme} if isinstance(theme, Ambition) else {"outcome": theme}
+    rows = project_rows(projects(**scope), period)
+    if not rows:
+        return None
+    return Panel(
+        title="Projects",
+        anchor="projects",
+        template=TEMPLATE,
+        context={
+            "rows": rows,
+            "roll_up": roll_up(rows),
+            "period": period,
+            "empty": "",
+            "caption": f"Projects delivering {theme.title}, {period.label}",
         },
     )
 

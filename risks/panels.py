@@ -1,6 +1,6 @@
 """The risks shown beside the figures: a directorate's heat map and highest risks, and the
-risks linked to an indicator. Signed-off reviews only, as at the period's end (panels take
-no reader, so they show what anyone signed in may see)."""
+risks linked to an indicator, an ambition or an outcome. Signed-off reviews only, as at the
+period's end (panels take no reader, so they show what anyone signed in may see)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from organisation.models import OrgUnit
 from risks.bands import council_bands
 from risks.queries import heat_map, highest, register
 from scorecards.panels import Panel
+from strategy.models import Ambition, Outcome
 
 
 def directorate_panel(directorate: OrgUnit, period: Period) -> Panel | None:
@@ -45,4 +46,24 @@ def indicator_panel(indicator: Indicator, period: Period) -> Panel | None:
         anchor="risks",
         template="risks/_indicator_panel.html",
         context={"rows": rows, "period": period, "indicator": indicator},
+    )
+
+
+def theme_panel(theme, period: Period) -> Panel | None:
+    """The risks to an ambition (through its outcomes) or an outcome, highest first."""
+    if isinstance(theme, Ambition):
+        outcome_ids = Outcome.objects.filter(ambition=theme).values_list("pk", flat=True)
+    else:
+        outcome_ids = [theme.pk]
+    rows = register(on=period.ends_on, outcomes=outcome_ids)
+    if not rows:
+        return None
+    return Panel(
+        title="Risks",
+        anchor="risks",
+        template="risks/_theme_panel.html",
+        context={
+            "rows": highest(rows, count=len(rows)) + [r for r in rows if r.latest is None],
+            "caption": f"Risks to {theme.title}, {period.label}, highest first",
+        },
     )

@@ -86,11 +86,12 @@ def register(
     level: str | None = None,
     indicator=None,
     owner=None,
+    outcomes: Iterable[int] | None = None,
     bands: BandScheme | None = None,
 ) -> list[RiskRow]:
     """The risks open on `on` (held within `within_units` if given, at `level`, linked to
-    `indicator`), each judged on its signed-off reviews dated on or before `on`. Three
-    queries (two with `bands` given), one when there are no risks."""
+    `indicator` or to any of the `outcomes` ids), each judged on its signed-off reviews dated
+    on or before `on`. Three queries (two with `bands` given), one when there are no risks."""
     risks = (
         Risk.objects.select_related("owner", "unit")
         .filter(opened_on__lte=on)
@@ -104,6 +105,8 @@ def register(
         risks = risks.filter(indicators=indicator)
     if owner is not None:
         risks = risks.filter(owner=owner)
+    if outcomes is not None:
+        risks = risks.filter(outcomes__in=list(outcomes)).distinct()
     risks = list(risks.order_by("reference"))
     if not risks:
         return []

@@ -1,8 +1,9 @@
 """Sections that other capabilities add to scorecard pages.
 
 The directorate scorecard shows strategic and operational indicators, and beside them
-finance, risks and change; the service scorecard shows its service plan; the indicator page
-shows the indicator's risks, projects and improvement actions. Each of those comes from its
+finance, risks and change; the service scorecard shows its service plan; the ambition and
+outcome pages show the projects and risks linked to them; the indicator page shows the
+indicator's risks, projects and improvement actions. Each of those comes from its
 own app, which appends a function to the list here, taking (subject, period) and returning a
 `Panel`, or None when it has nothing for that subject and period; the page shows the panels
 that come back, in order.
@@ -44,4 +45,13 @@ SERVICE_PANELS: list[Callable[[OrgUnit, Period], Panel | None]] = []
 
 def service_panels(service: OrgUnit, period: Period) -> list[Panel]:
     panels = (build(service, period) for build in SERVICE_PANELS)
+    return [panel for panel in panels if panel is not None]
+
+
+# An ambition or an outcome (strategy.models): the headline view of a theme.
+THEME_PANELS: list[Callable[[object, Period], Panel | None]] = []
+
+
+def theme_panels(theme, period: Period) -> list[Panel]:
+    panels = (build(theme, period) for build in THEME_PANELS)
     return [panel for panel in panels if panel is not None]

@@ -21,7 +21,7 @@ from organisation.queries import current_council
 from scorecards import exports, queries
 from scorecards.filters import FilterForm
 from scorecards.narratives import narrative_for, narrative_with_figures, save_narrative
-from scorecards.panels import directorate_panels, indicator_panels, service_panels
+from scorecards.panels import directorate_panels, indicator_panels, service_panels, theme_panels
 from status.spc import suggested_cut
 from strategy.models import Ambition, Committee, Outcome
 
@@ -74,6 +74,8 @@ def _scorecard_page(
         extra["panels"] = directorate_panels(extra.pop("panels_for"), period)
     if "service_panels_for" in extra:
         extra["panels"] = service_panels(extra.pop("service_panels_for"), period)
+    if "theme_panels_for" in extra:
+        extra["panels"] = theme_panels(extra.pop("theme_panels_for"), period)
     return render(
         request,
         "scorecards/scorecard.html",
@@ -149,6 +151,7 @@ def ambition_page(request, code: str):
             "narrative_subject": ambition,
             "narrative_url": reverse("scorecards:ambition_narrative", args=[ambition.code]),
             "may_write_narrative": can(request.user, Action.WRITE_NARRATIVE),
+            "theme_panels_for": ambition,
         },
     )
 
@@ -171,7 +174,7 @@ def outcome_page(request, code: str):
             (outcome.title, None),
         ],
         intro=outcome.description,
-        extra={"lead_unit": outcome.lead_unit},
+        extra={"lead_unit": outcome.lead_unit, "theme_panels_for": outcome},
     )
 
 

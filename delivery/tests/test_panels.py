@@ -2,12 +2,13 @@ import datetime
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from delivery.appendices import TITLE, change_appendix
 from delivery.panels import directorate_change_panel, indicator_projects_panel
 from delivery.tests.factories import MilestoneFactory, ProjectFactory
 from indicators.models import Indicator, Period
-from organisation.tests.personas import OPEN_PERIOD
+from organisation.tests.personas import OPEN_PERIOD, sign_in
 from reports.appendices import REPORT_APPENDICES, AppendixRequest
 from scorecards.panels import DIRECTORATE_PANELS, INDICATOR_PANELS
 
@@ -114,3 +115,23 @@ def test_milestones_achieved_leave_the_panel(town, q2, project, updates):
     panel = directorate_change_panel(town.place, q2)
     html = render_to_string(panel.template, {"panel": panel})
     assert "None left" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("outcome", "less-waste"), ("ambition", "cleaner-place")]
+)
+def test_a_themes_page_drills_down_to_each_project(client, town, q2, signed_off, name, code):
+    """DP-01 delivers "Less waste", under "A cleaner place": both pages list it, with its
+    signed-off status, each row a link to the project's page."""
+    ProjectFactory(reference="DP-07", title="Unlinked project", lead_service=town.waste)
+    sign_in(client, town.person("councillor"))
+
+    page = client.get(
+        reverse(f"scorecards:{name}", args=[code]), {"period": OPEN_PERIOD}
+    ).content.decode()
+
+    section = page[page.index('id="projects"') :]
+    assert f'href="{reverse("delivery:project", args=[signed_off.project_id])}"' in section
+    assert "DP-01 Food waste collections" in section and "On track" in section
+    assert "Unlinked project" not in page
+    assert "Projects" in page[: page.index('id="projects"')]  # listed in the page's contents

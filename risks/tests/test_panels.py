@@ -154,3 +154,56 @@ def test_no_appendix_without_risks(town, q2):
         committee=None, period=q2, unit_ids=frozenset(), indicator_codes=frozenset()
     )
     assert risks_appendix(request) is None
+
+
+def theme_section(client, town, name: str, code: str) -> str:
+    sign_in(client, town.person("councillor"))
+    page = client.get(reverse(f"scorecards:{name}", args=[code]), {"period": Q2}).content.decode()
+    if 'id="theme-risks"' not in page:
+        return ""
+    start = page.index('id="theme-risks"')
+    return page[start : page.index("</table>", start)]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("outcome", "less-waste"), ("ambition", "cleaner-place")]
+)
+def test_the_ambition_and_outcome_pages_list_the_risks_to_them(client, town, q2, risks, name, code):
+    """WR-01 is linked to "Less waste" (under "A cleaner place") and scored 4 × 4 at its
+    signed-off September review; its later 5 × 5 draft is not shown."""
+    risks.outcomes.add(town.outcome)
+    RiskFactory(reference="WR-09", title="Unlinked risk", unit=town.waste)
+
+    section = theme_section(client, town, name, code)
+
+    assert f'href="/risks/{risks.pk}/"' in section and "WR-01 Collection contract fails" in section
+    assert "Very high" in section and "25" not in section
+    assert "Unlinked risk" not in section
+
+
+def test_a_theme_with_no_linked_risks_has_no_risks_section(client, town, q2, risks):
+    assert theme_section(client, town, "outcome", "less-waste") == ""
+
+
+def test_the_ambition_pages_queries_do_not_grow_with_its_risks(client, town, q2, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count):
+        for _ in range(count):
+            risk = RiskFactory(unit=town.waste, owner=officer)
+            risk.outcomes.add(town.outcome)
+            signed_off_review(
+                risk, by=officer, approver=town.person("approver"), current=(3, 3), on=SEPT
+            )
+
+    sign_in(client, town.person("councillor"))
+    address = reverse("scorecards:ambition", args=["cleaner-place"])
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        client.get(address, {"period": Q2})
+    add(5)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(address, {"period": Q2}).content.decode()
+    assert page.count('href="/risks/') >= 6
+    assert len(many) == len(few)
