@@ -38,6 +38,7 @@ from delivery.service_plan_queries import (
     service_plan,
 )
 from delivery.service_plans import (
+    FIELD_WORDS,
     InvalidEntry,
     WorkflowError,
     add_action,
@@ -65,6 +66,7 @@ from organisation.permissions import Action, can, require
 from returns.forms import form_problems
 from risks.models import Risk
 from signoff.models import ReturnState, RevisionAction
+from signoff.workflow import refusal
 from status.periods import PeriodKind
 
 STARTED = "The service plan was started as a draft."
@@ -130,7 +132,7 @@ def _posted_pk(request, name: str) -> int:
 
 def _fail(form, error: Exception) -> list[tuple[str, str]]:
     """A refusal from the domain, shown on the form's fields."""
-    problems = getattr(error, "problems", None) or {None: str(error)}
+    problems = getattr(error, "problems", None) or {None: refusal(error, FIELD_WORDS)}
     for name, message in problems.items():
         form.add_error(name if name in form.fields else None, message)
     return form_problems(form)

@@ -113,6 +113,13 @@ CANNOT_SUBMIT = SERVICE_PLAN.says(workflow.CANNOT_SUBMIT)
 CANNOT_DECIDE = SERVICE_PLAN.says(workflow.CANNOT_DECIDE)
 OWN_SUBMISSION = SERVICE_PLAN.says(workflow.OWN_SUBMISSION)
 NOT_SIGNED_OFF = SERVICE_PLAN.says(workflow.NOT_SIGNED_OFF)
+# What a stale save names as the other person's change (`StaleError.named`).
+FIELD_WORDS = {
+    "state": "its state",
+    "summary": "the purpose and summary",
+    "contents": "its objectives and actions",
+    "links": "its indicators and risks",
+}
 
 
 def may_decide(user, plan: ServicePlan) -> bool:
@@ -158,7 +165,8 @@ def _editable(plan: ServicePlan, by, expected_version: int | None) -> tuple[Serv
     plan = ServicePlan.objects.select_for_update().select_related("service").get(pk=plan.pk)
     require(by, Action.ENTER_VALUE, plan)
     if expected_version is not None and plan.lock_version != expected_version:
-        raise StaleError(STALE)
+        last = plan.revisions.select_related("changed_by").order_by("number").last()
+        raise StaleError(STALE, noun=SERVICE_PLAN.noun, last=last)
     if not plan.is_editable:
         raise WorkflowError(NOT_EDITABLE.format(state=plan.get_state_display().lower()))
     return plan, plan.snapshot()

@@ -55,10 +55,6 @@ from returns.forms import form_problems
 from signoff.models import SIGNED_OFF_STATES, ReturnState
 from status.periods import PeriodKind
 
-STALE_BY = (
-    "{name} changed this project update ({what}) at {time}, after you opened it. Your change "
-    "was not saved: the form now shows their version, so check it and enter yours again."
-)
 FIELD_WORDS = {
     "state": "its state",
     "percent_complete": "% complete",
@@ -173,21 +169,6 @@ def programme_page(request, code: str):
     )
 
 
-def _stale_message(update) -> str:
-    """Who changed the update last, what they changed and when."""
-    last = update_history(update)[-1]
-    who = last.changed_by
-    before = last.before or {}
-    changed = [
-        words for name, words in FIELD_WORDS.items() if before.get(name) != last.after.get(name)
-    ]
-    return STALE_BY.format(
-        name=(who.get_full_name() or who.get_username()) if who else "Someone",
-        what=", ".join(changed) or "its version",
-        time=timezone.localtime(last.changed_at).strftime("%H:%M on %-d %B"),
-    )
-
-
 def _enter(request, project: Project, period: Period, update):
     """Save, submit or revise the update; returns (redirect or None, form, problems)."""
     require(request.user, Action.ENTER_VALUE, project)
@@ -218,10 +199,10 @@ def _enter(request, project: Project, period: Period, update):
                 submit=submitting,
             )
             done = SUBMITTED if submitting else SAVED
-    except StaleError:
+    except StaleError as stale:
         current = update_for(project, period)
         fresh = UpdateForm(initial=UpdateForm.initial_from(current), revising=revising)
-        return None, fresh, [(_stale_message(current), "#id_percent_complete")]
+        return None, fresh, [(stale.named(FIELD_WORDS), "#id_percent_complete")]
     except InvalidEntry as invalid:
         for name, message in invalid.problems.items():
             form.add_error(name if name in form.fields else None, message)
@@ -254,8 +235,8 @@ def _decide(request, update):
         else:
             approve_update(update=update, by=request.user, expected_version=data["lock_version"])
             done = SIGNED_OFF
-    except StaleError:
-        return None, form, [(_stale_message(update_for(update.project, update.period)), "")]
+    except StaleError as stale:
+        return None, form, [(stale.named(FIELD_WORDS), "")]
     except WorkflowError as error:
         form.add_error(None, str(error))
         return None, form, form_problems(form)
