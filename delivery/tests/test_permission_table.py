@@ -31,12 +31,12 @@ from delivery.models import (
 )
 from delivery.service_plans import sign_off_plan, submit_plan
 from goldenthread.tests.test_permission_matrix import url_names
-from organisation.tests.personas import OPEN_PERIOD, PERSONAS, sign_in
+from organisation.tests.permission_tables import SIGN_IN, cells, checked_by
+from organisation.tests.personas import OPEN_PERIOD
 from signoff.models import ReturnState
 
 pytestmark = pytest.mark.django_db
 
-SIGN_IN = "sign-in"
 ENTRIES = {
     "percent_complete": "60",
     "done": "Caddies delivered",
@@ -220,28 +220,7 @@ def database_state() -> dict:
     }
 
 
-def request_and_check(client, person, request, expected, *, success=None, happened=None):
-    method, address, data = request
-    sign_in(client, person)
-    before = database_state()
-    response = getattr(client, method)(address, data)
-    if expected == SIGN_IN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login") + "?next=")
-    else:
-        assert response.status_code == expected
-    if happened is not None and expected == success:
-        happened(person)
-        return
-    assert database_state() == before
-
-
-def cells(table) -> list:
-    return [
-        pytest.param(row, persona, expected, id=f"{row}-{persona}")
-        for row, answers in table.items()
-        for persona, expected in zip(PERSONAS, answers, strict=True)
-    ]
+request_and_check = checked_by(database_state)
 
 
 @pytest.mark.parametrize(("change", "persona", "expected"), cells(MATRIX))

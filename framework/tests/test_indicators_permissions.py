@@ -22,9 +22,9 @@ from framework.indicator_forms import ChangeDefinitionForm
 from indicators.models import Indicator, IndicatorSet, IndicatorVersion, Lifecycle, Period
 from organisation.models import Role
 from organisation.tests.factories import UserFactory
+from organisation.tests.permission_tables import cells
 from organisation.tests.personas import (
     CLOSED_PERIOD,
-    PERSONAS,
     Town,
     build_town,
     freeze_today,
@@ -209,14 +209,6 @@ def request_and_check(client, person, request, expected, *, happened=None):
         return response
     assert database_state() == before
     return response
-
-
-def cells(table) -> list:
-    return [
-        pytest.param(row, persona, expected, id=f"{row}-{persona}")
-        for row, answers in table.items()
-        for persona, expected in zip(PERSONAS, answers, strict=True)
-    ]
 
 
 @pytest.mark.parametrize(("change", "persona", "expected"), cells(CHANGE_TABLE))

@@ -24,6 +24,7 @@ from audit.models import AuditEntry
 from framework import people_urls
 from organisation.models import Role, User
 from organisation.tests.factories import UserFactory
+from organisation.tests.permission_tables import cells
 from organisation.tests.personas import PERSONAS, Town, build_town, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -231,14 +232,6 @@ def request_and_check(client, person, request, expected, *, happened=None):
         return response
     assert database_state() == before
     return response
-
-
-def cells(table) -> list:
-    return [
-        pytest.param(row, persona, expected, id=f"{row}-{persona}")
-        for row, answers in table.items()
-        for persona, expected in zip(PERSONAS, answers, strict=True)
-    ]
 
 
 @pytest.mark.parametrize(("change", "persona", "expected"), cells(CHANGE_TABLE))

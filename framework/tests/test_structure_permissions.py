@@ -20,7 +20,8 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from framework import structure_urls
 from indicators.models import Indicator, IndicatorVersion
-from organisation.tests.personas import PERSONAS, Town, build_town, freeze_today, sign_in
+from organisation.tests.permission_tables import cells
+from organisation.tests.personas import Town, build_town, freeze_today, sign_in
 from returns.models import Audience, Deadline, ReminderRule
 from strategy.models import Ambition, Committee, Meeting, Outcome, Plan
 from strategy.tests.factories import AmbitionFactory, MeetingFactory, OutcomeFactory, PlanFactory
@@ -368,14 +369,6 @@ def check(client, person, method: str, address: str, data: dict, expected):
     else:
         assert response.status_code == expected
     return response, before
-
-
-def cells(table) -> list:
-    return [
-        pytest.param(row, persona, expected, id=f"{row}-{persona}")
-        for row, answers in table.items()
-        for persona, expected in zip(PERSONAS, answers, strict=True)
-    ]
 
 
 @pytest.mark.parametrize(("page", "persona", "expected"), cells(PAGES))

@@ -18,7 +18,8 @@ import pytest
 from django.urls import reverse
 
 from goldenthread.tests.test_permission_matrix import url_names
-from organisation.tests.personas import PERSONAS, Town, sign_in
+from organisation.tests.permission_tables import SIGN_IN, cells, checked_by
+from organisation.tests.personas import Town
 from risks.models import Risk, RiskReview, RiskReviewRevision
 from risks.tests.factories import RiskFactory, scores, signed_off_review
 from risks.workflow import record_review
@@ -26,7 +27,6 @@ from signoff.models import ReturnState
 
 pytestmark = pytest.mark.django_db
 
-SIGN_IN = "sign-in"
 SEPT = datetime.date(2026, 9, 30)
 OCT = datetime.date(2026, 10, 12)
 
@@ -295,28 +295,7 @@ def database_state() -> dict:
     }
 
 
-def request_and_check(client, person, request, expected, *, success=None, happened=None):
-    method, address, data = request
-    sign_in(client, person)
-    before = database_state()
-    response = getattr(client, method)(address, data)
-    if expected == SIGN_IN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login") + "?next=")
-    else:
-        assert response.status_code == expected
-    if happened is not None and expected == success:
-        happened(person)
-        return
-    assert database_state() == before
-
-
-def cells(table) -> list:
-    return [
-        pytest.param(row, persona, expected, id=f"{row}-{persona}")
-        for row, answers in table.items()
-        for persona, expected in zip(PERSONAS, answers, strict=True)
-    ]
+request_and_check = checked_by(database_state)
 
 
 @pytest.mark.parametrize(("change", "persona", "expected"), cells(MATRIX))

@@ -24,7 +24,8 @@ from audit.models import AuditEntry
 from goldenthread.tests.test_permission_matrix import url_names
 from indicators.models import Indicator, Period, Target
 from indicators.periods import ensure_periods
-from organisation.tests.personas import PERSONAS, Town, build_town, freeze_today, sign_in
+from organisation.tests.permission_tables import SIGN_IN, cells, checked_by
+from organisation.tests.personas import Town, build_town, freeze_today
 from targets.models import TargetEvent, TargetState, YearTarget
 from targets.queries import indicators_in_scope, year_rows
 from targets.workbooks import TARGETS_SHEET, targets_workbook
@@ -32,7 +33,6 @@ from targets.workflow import Setting, propose_targets, set_targets
 
 pytestmark = pytest.mark.django_db
 
-SIGN_IN = "sign-in"
 YEAR = "2027-28"
 
 
@@ -216,28 +216,7 @@ def database_state() -> dict:
     }
 
 
-def request_and_check(client, person, request, expected, *, success=None, happened=None):
-    method, address, data = request
-    sign_in(client, person)
-    before = database_state()
-    response = getattr(client, method)(address, data)
-    if expected == SIGN_IN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login") + "?next=")
-    else:
-        assert response.status_code == expected
-    if happened is not None and expected == success:
-        happened(person)
-        return
-    assert database_state() == before
-
-
-def cells(table) -> list:
-    return [
-        pytest.param(row, persona, expected, id=f"{row}-{persona}")
-        for row, answers in table.items()
-        for persona, expected in zip(PERSONAS, answers, strict=True)
-    ]
+request_and_check = checked_by(database_state)
 
 
 @pytest.mark.parametrize(("change", "persona", "expected"), cells(MATRIX))
