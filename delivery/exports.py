@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from delivery.appendices import NO_PROGRAMME
 from delivery.queries import ProjectRow
-from scorecards.exports import formula_safe, xml_text
+from scorecards.exports import table_csv, table_xlsx
 
 HEADERS = [
     "Reference",
@@ -59,27 +53,8 @@ def _line(row: ProjectRow) -> list[str]:
 
 
 def as_csv(rows: list[ProjectRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([formula_safe(xml_text(cell)) for cell in _line(row)])
-    return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly
+    return table_csv(HEADERS, (_line(row) for row in rows))
 
 
 def as_xlsx(rows: list[ProjectRow], *, title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Projects"
-    sheet.append([formula_safe(xml_text(title))])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append(HEADERS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([formula_safe(xml_text(cell)) for cell in _line(row)])
-    sheet.freeze_panes = "A4"
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+    return table_xlsx(HEADERS, (_line(row) for row in rows), sheet_name="Projects", title=title)

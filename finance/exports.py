@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from finance.queries import YearRow
 from indicators.models import Period
-from scorecards.exports import formula_safe, xml_text
+from scorecards.exports import table_csv, table_xlsx
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = [
@@ -57,39 +50,14 @@ def rows(year_rows: list[YearRow]) -> list[list]:
     return out
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return value
-    return formula_safe(xml_text(str(value)))
-
-
 def as_csv(year_rows: list[YearRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    for row in rows(year_rows):
-        writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly
+    return table_csv(HEADERS, rows(year_rows))
 
 
 def as_xlsx(year_rows: list[YearRow], *, year: Period) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Budgets"
-    sheet.append([f"Budgets and forecasts, {year.label}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append(HEADERS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for row in rows(year_rows):
-        sheet.append([_cell(value) for value in row])
-    sheet.freeze_panes = "A4"
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+    return table_xlsx(
+        HEADERS, rows(year_rows), sheet_name="Budgets", title=f"Budgets and forecasts, {year.label}"
+    )
 
 
 def filename(year: Period, extension: str) -> str:

@@ -5,9 +5,6 @@ Every page needs a signed-in officer; an action or finding outside their scope i
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -51,13 +48,14 @@ from indicators.models import CycleState, Indicator, Period
 from organisation.models import OrgUnit, User
 from organisation.permissions import Action, can, is_corporate, require, scope_unit_ids
 from organisation.queries import current_council
-from scorecards.exports import formula_safe, xml_text
+from scorecards.exports import table_csv, table_xlsx
 from signoff.models import ReturnState
 from signoff.workflow import refusal
 from status.improvement import ACTIVE_STATES
 from strategy.models import Outcome
 
 NAV = "improvement"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_HEADERS = [
     "Source",
     "Finding reference",
@@ -103,7 +101,8 @@ def _name(user) -> str:
 
 @login_required
 def index(request):
-    """Every action in the person's scope, filtered; `?format=csv` downloads the same rows."""
+    """Every action in the person's scope, filtered; `?format=csv` (or `xlsx`) downloads the
+    same rows."""
     require(request.user, Action.VIEW_UNAPPROVED)
     today = timezone.localdate()
     unit_ids = queries.visible_unit_ids(request.user)
@@ -122,10 +121,12 @@ def index(request):
             "overdue": overdue,
         }
     rows = queries.actions_for(unit_ids, on=today, **filters)
-    if request.GET.get("format") == "csv":
-        return _csv(rows)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _download(rows, request.GET["format"], today)
     query = request.GET.copy()
     query["format"] = "csv"
+    xlsx_query = query.copy()
+    xlsx_query["format"] = "xlsx"
     return render(
         request,
         "improvement/index.html",
@@ -135,6 +136,7 @@ def index(request):
             "form": form,
             "today": today,
             "csv_query": query.urlencode(),
+            "xlsx_query": xlsx_query.urlencode(),
             "may_record": can(request.user, Action.MANAGE_REGISTERS),
             "breadcrumbs": [("Improvement actions", None)],
             "nav_current": NAV,
@@ -142,13 +144,10 @@ def index(request):
     )
 
 
-def _csv(rows) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADERS)
+def _lines(rows):
     for row in rows:
         action = row.action
-        cells = [
+        yield [
             action.finding.get_kind_display(),
             action.finding.reference,
             action.reference,
@@ -161,9 +160,16 @@ def _csv(rows) -> HttpResponse:
             "Yes" if row.is_overdue else "No",
             row.lateness,
         ]
-        writer.writerow([formula_safe(xml_text(cell)) for cell in cells])
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="improvement-actions.csv"'
+
+
+def _download(rows, kind: str, today) -> HttpResponse:
+    if kind == "xlsx":
+        title = f"Improvement actions, {today:%-d %B %Y}"
+        made = table_xlsx(CSV_HEADERS, _lines(rows), sheet_name="Actions", title=title)
+        response = HttpResponse(made, content_type=XLSX)
+    else:
+        response = HttpResponse(table_csv(CSV_HEADERS, _lines(rows)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="improvement-actions.{kind}"'
     return response
 
 

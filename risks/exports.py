@@ -1,12 +1,9 @@
-"""The risk register as a CSV file, in the register's own words and order."""
+"""The risk register as a CSV or Excel file, in the register's own words and order."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from risks.queries import RiskRow
-from scorecards.exports import formula_safe, xml_text
+from scorecards.exports import table_csv, table_xlsx
 
 HEADERS = [
     "Reference",
@@ -47,8 +44,8 @@ def _cells(row: RiskRow) -> list[str]:
 
 
 def as_csv(rows: list[RiskRow]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    writer.writerows([[formula_safe(xml_text(cell)) for cell in _cells(row)] for row in rows])
-    return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 with a BOM correctly
+    return table_csv(HEADERS, (_cells(row) for row in rows))
+
+
+def as_xlsx(rows: list[RiskRow], *, title: str) -> bytes:
+    return table_xlsx(HEADERS, (_cells(row) for row in rows), sheet_name="Risks", title=title)

@@ -74,6 +74,8 @@ CONTROL_ADDED = "Control added"
 ACTION_ADDED = "Further action added"
 FILTER_KEYS = ("level", "unit", "band", "period")
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _filtered(form: FilterForm, bands):
     """The register's rows for the form's filters, the date they are as at, and the period."""
@@ -130,10 +132,15 @@ def register_page(request):
 
 @login_required
 def register_csv(request):
-    """The register as filtered, as a CSV file."""
+    """The register as filtered, as a CSV file (`?format=xlsx`: Excel)."""
     require(request.user, Action.VIEW_SCORECARDS)
     bands = council_bands()
     rows, on, _ = _filtered(FilterForm(request.GET or None, bands=bands), bands)
+    if request.GET.get("format") == "xlsx":
+        title = f"Risk register, {on:%-d %B %Y}"
+        response = HttpResponse(exports.as_xlsx(rows, title=title), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="risk-register-{on}.xlsx"'
+        return response
     response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="risk-register-{on}.csv"'
     return response

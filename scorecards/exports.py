@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -136,6 +137,46 @@ def as_xlsx(scorecard: Scorecard, *, title: str) -> bytes:
         strict=True,
     ):
         sheet.column_dimensions[column].width = width
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+# --- Any register's table (projects, risks, budgets, improvement actions) -----------------------
+
+
+def safe_cell(value):
+    """A register's cell for a spreadsheet: numbers kept as numbers, text made safe."""
+    if value is None:
+        return ""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value
+    return formula_safe(xml_text(str(value)))
+
+
+def table_csv(headers: list[str], lines) -> bytes:
+    """A table as CSV that Excel opens correctly (UTF-8 with a byte-order mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows([safe_cell(cell) for cell in line] for line in lines)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(headers: list[str], lines, *, sheet_name: str, title: str) -> bytes:
+    """A table as an Excel workbook: its title, a blank row, bold headers frozen above the rows."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_name
+    sheet.append([safe_cell(title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append(headers)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        sheet.append([safe_cell(cell) for cell in line])
+    sheet.freeze_panes = "A4"
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()

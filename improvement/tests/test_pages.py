@@ -1,6 +1,7 @@
 """The improvement pages, per persona, and the journeys through them."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -163,6 +164,23 @@ def test_the_list_filters_and_exports_csv(client, town, action):
     assert len(lines) == 2
     assert "Internal audit,IA 2026/14,IA 2026/14 R3,Weigh every commercial round" in lines[1]
     assert lines[1].endswith("Yes,16 days late against the date first agreed")
+
+
+def test_the_list_exports_the_same_rows_to_excel(client, town, action):
+    from openpyxl import load_workbook
+
+    sign_in(client, town.person("performance"))
+    page = client.get(reverse("improvement:index"), {"overdue": "yes"}).content.decode()
+    assert "overdue=yes&amp;format=xlsx" in page
+
+    export = client.get(reverse("improvement:index"), {"overdue": "yes", "format": "xlsx"})
+
+    assert export["Content-Disposition"] == 'attachment; filename="improvement-actions.xlsx"'
+    lines = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert lines[0][0].startswith("Improvement actions, ")
+    assert lines[2][:3] == ("Source", "Finding reference", "Action reference")
+    assert [line[2] for line in lines[3:]] == ["IA 2026/14 R3"]
+    assert lines[3][-2:] == ("Yes", "16 days late against the date first agreed")
 
 
 def test_an_update_from_record_to_sign_off_through_the_pages(client, town, action):

@@ -228,6 +228,33 @@ def test_the_register_as_a_csv_file(client, town, risk):
     assert rows[1][6:11] == ["16", "Very high", "4", "Yes", "New"]
 
 
+def test_the_register_as_an_excel_file_holds_the_same_filtered_rows_made_safe(client, town, risk):
+    from openpyxl import load_workbook
+
+    from risks.models import Risk
+
+    RiskFactory(reference="WR-09", title='=HYPERLINK("http://x")', unit=town.waste)
+    sign_in(client, town.person("councillor"))
+    page = client.get(reverse("risks:register")).content.decode()
+    assert "format=xlsx" in page
+
+    response = client.get(reverse("risks:export"), {"format": "xlsx"})
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0][0].startswith("Risk register, ")
+    assert list(lines[2]) == HEADERS
+    assert [line[0] for line in lines[3:]] == list(
+        Risk.objects.order_by("reference").values_list("reference", flat=True)
+    )
+    hostile = next(line for line in lines[3:] if line[0] == "WR-09")
+    assert hostile[1] == '\'=HYPERLINK("http://x")'  # text, never a formula
+
+    filtered = client.get(reverse("risks:export"), {"format": "xlsx", "likelihood": 4, "impact": 4})
+    rows = list(load_workbook(io.BytesIO(filtered.content)).active.iter_rows(values_only=True))
+    assert [line[0] for line in rows[3:]] == ["WR-01"]
+
+
 def test_the_heat_map_page_links_each_cell_to_its_risks(client, town, risk):
     sign_in(client, town.person("councillor"))
     page = client.get(reverse("risks:heat_map"), {"unit": town.place.pk}).content.decode()
