@@ -166,6 +166,10 @@ PROJECTS = [
       ("LIB-01", "LIB-03"), -3, 12, "on"),
     P("DP-24", "Workforce strategy and pay review", "", "hr-od", "m.dunn",
       ("engaged-workforce", "inclusive-workforce"), ("HR-02", "HR-07"), -8, 14, "on"),
+    P("DP-25", "Community grants and partnership compact", "", "policy-partnerships",
+      "p.whitfield", ("cohesive-communities", "good-governance"), ("POL-01",), -5, 15, "on",
+      "Agree a compact with the voluntary sector and move community grants to three-year "
+      "funding."),
 ]  # fmt: skip
 
 MILESTONES = (

@@ -111,6 +111,22 @@ FINDINGS = [
               ("cohesive-communities",)),
         ),
     ),
+    FindingSpec(
+        Source.AWARD, "Green Flag Award judges' feedback: Castle Park and Riverside Gardens",
+        "GFA {year}", "Keep Britain Tidy (Green Flag Award scheme)", "parks-leisure", 200,
+        (
+            A("Publish a five-year management plan for each park, written with its friends "
+              "group.", "l.cartwright", "parks-leisure", 150, "in_progress",
+              (60, "The friends groups asked for a second round of consultation over the "
+                   "summer; the plans now go to the Communities management team in February."),
+              ("clean-streets",)),
+            A("Replace the damaged play equipment at Riverside Gardens.", "l.cartwright",
+              "parks-leisure", 90, "complete", None, ("clean-streets",)),
+            A("Agree a litter and dog-fouling patrol rota with Community Safety for the "
+              "summer months.", "s.pike", "communities", 120, "in_progress", None,
+              ("safe-communities", "clean-streets")),
+        ),
+    ),
 ]  # fmt: skip
 
 CLINIC_ACTIONS = (

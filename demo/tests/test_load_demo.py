@@ -741,6 +741,7 @@ def test_improvement_findings_have_actions_some_overdue(demo):
     findings = Finding.objects.all()
 
     assert set(findings.values_list("kind", flat=True)) == {
+        "award",
         "clinic",
         "internal_audit",
         "inspection",
@@ -756,10 +757,12 @@ def test_improvement_findings_have_actions_some_overdue(demo):
     assert len(overdue) >= 3
     states = Counter(ImprovementAction.objects.values_list("state", flat=True))
     assert states[ActionState.complete.value] >= 2 and states[ActionState.in_progress.value] >= 3
-    [revised] = ImprovementAction.objects.exclude(revised_due_on=None)
-    change = DueDateChange.objects.get(action=revised)
-    assert (change.before, change.after) == (revised.due_on, revised.revised_due_on)
-    assert revised.revised_reason == change.reason != ""
+    revised = ImprovementAction.objects.exclude(revised_due_on=None)
+    assert revised.count() == 2
+    for action in revised:
+        change = DueDateChange.objects.get(action=action)
+        assert (change.before, change.after) == (action.due_on, action.revised_due_on)
+        assert action.revised_reason == change.reason != ""
     updates = ActionUpdate.objects.all()
     assert set(updates.values_list("period__code", "state")) == {
         (LATEST_QUARTER, ReturnState.APPROVED)
@@ -782,18 +785,27 @@ def test_nothing_in_the_registers_happened_after_the_demos_today(demo):
     assert not RiskReview.objects.filter(reviewed_on__gt=TODAY).exists()
 
 
-def test_the_place_scorecard_shows_the_registers_panels(demo, client):
+def test_every_directorate_scorecard_shows_all_the_registers_panels(demo, client):
+    """Finance, risks, change and improvement beside the indicators, for every directorate,
+    each with something in it for the latest quarter."""
     client.force_login(User.objects.get(username="director"))
+    directorates = OrgUnit.objects.filter(kind="directorate", is_active=True)
+    assert directorates.count() >= 4
 
-    response = client.get(
+    for directorate in directorates:
+        response = client.get(
+            reverse("scorecards:directorate", args=[directorate.code]), {"period": LATEST_QUARTER}
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        for anchor in ('id="finance"', 'id="risks"', 'id="change"', 'id="improvement-actions"'):
+            assert anchor in page, (directorate.code, anchor)
+        assert "leads no active projects" not in page, directorate.code
+
+    place = client.get(
         reverse("scorecards:directorate", args=["place"]), {"period": LATEST_QUARTER}
     )
-
-    page = response.content.decode()
-    assert response.status_code == 200
-    for anchor in ('id="finance"', 'id="risks"', 'id="change"', 'id="improvement-actions"'):
-        assert anchor in page, anchor
-    assert "DP-01" in page and "PL-01" in page
+    assert "DP-01" in place.content.decode() and "PL-01" in place.content.decode()
 
 
 def test_the_cabinet_reports_carry_risks_finance_and_change(demo):
