@@ -15,6 +15,8 @@ class NoticeKind(models.TextChoices):
     # Project updates, risk reviews, forecasts, action updates and service plans.
     RETURN_SENT_BACK = "return_sent_back", "An update, review, forecast or plan returned to you"
     RETURN_SUBMITTED = "return_submitted", "An update, review, forecast or plan to sign off"
+    TARGETS_PROPOSED = "targets_proposed", "The year's targets proposed for you to agree"
+    TARGETS_RETURNED = "targets_returned", "Targets you proposed returned by a director"
 
 
 class Notice(models.Model):

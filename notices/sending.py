@@ -12,6 +12,8 @@ Who is told what (docs/decisions/0015-notices.md):
   releases reports, so `notify_reports_published` (run every few minutes) finds the releases;
 - a reporting cycle opened or reopened: the data owners and approvers whose scope covers a
   service with figures due in it;
+- the year's targets proposed: the directors whose scope covers their indicators; returned by a
+  director: whoever proposed them, with the reason;
 - a project update, risk review, forecast, action update or service plan submitted or revised:
   whoever signs it off (the unit's approvers; a directorate's own returns, its directors; a
   service plan, the service's directors); returned with a reason: whoever entered and submitted
@@ -64,6 +66,8 @@ LINK_LABELS = {
     NoticeKind.CYCLE_OPENED: "See what is due",
     NoticeKind.RETURN_SENT_BACK: "Correct it",
     NoticeKind.RETURN_SUBMITTED: "Sign it off",
+    NoticeKind.TARGETS_PROPOSED: "Agree or return them",
+    NoticeKind.TARGETS_RETURNED: "See the targets",
 }
 # A number as people type one: 73519.25, 73,519.25, 61.7 (in "61.7%").
 NUMBER = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?")
@@ -341,6 +345,60 @@ def notify_return(event: str, *, noun: str, about, item, by, reason: str = "") -
             if person is not None and person.is_active and (by is None or person.pk != by.pk)
         ]
     )
+
+
+def notify_targets(event: str, *, targets, by, reason: str = "") -> None:
+    """ "proposed": tell each director whose scope covers the indicators which targets wait for
+    their agreement; "returned": tell whoever proposed them, with the director's reason (any of
+    the targets' own numbers taken out). Never the person who acted."""
+    if not targets:
+        return
+    year = targets[0].year
+    link = reverse("targets:year", args=[year.code])
+    events = ",".join(f"{target.pk}.{target.lock_version}" for target in targets)
+    key = f"{event}:{hashlib.sha256(events.encode()).hexdigest()[:40]}"
+    services = OrgUnit.objects.in_bulk({target.indicator.owner_id for target in targets})
+    if event == "proposed":
+        kind = NoticeKind.TARGETS_PROPOSED
+        directors = people_covering(Role.DIRECTOR, services.values())
+        readers = {
+            person: [t for t in targets if services[t.indicator.owner_id] in covered]
+            for person, covered in directors.items()
+        }
+    else:
+        kind = NoticeKind.TARGETS_RETURNED
+        readers = {}
+        for target in targets:
+            if target.proposed_by is not None:
+                readers.setdefault(target.proposed_by, []).append(target)
+    said = without_figures(
+        reason.strip(),
+        [n for t in targets for n in (t.annual, t.lower, t.upper) if n is not None],
+    )
+    notices = []
+    for person, theirs in readers.items():
+        if not theirs or not person.is_active or (by is not None and person.pk == by.pk):
+            continue
+        count = _plural(len(theirs), "target")
+        lines = [f"- {t.indicator.code} {t.indicator.title}" for t in theirs]
+        if event == "proposed":
+            subject = f"{count} for {year.label} to agree"
+            opening = f"{_name(by)} proposed {count} for {year.label} for your agreement:"
+        else:
+            subject = f"{count} for {year.label} returned"
+            opening = f"{_name(by)} returned {count} for {year.label}:"
+            lines.append(f"Their reason: {said}")
+        notices.append(
+            _notice(
+                person,
+                kind,
+                f"{kind}:{key}",
+                subject=subject,
+                summary="\n".join([opening, *lines]),
+                link=link,
+            )
+        )
+    _save(notices)
 
 
 def notify_report_approved(*, report: Report) -> None:

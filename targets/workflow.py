@@ -407,8 +407,12 @@ def _take_step(
 @transaction.atomic
 @audited(reason="reason")
 def propose_targets(*, targets: Sequence[YearTarget], by, reason: str = "") -> list[YearTarget]:
-    """Send draft or returned targets to the directors for agreement."""
-    return _take_step(STEPS["propose"], targets, by=by, reason=reason)
+    """Send draft or returned targets to the directors for agreement, and tell them."""
+    from notices.sending import notify_targets  # notices reads reports, which read targets
+
+    proposed = _take_step(STEPS["propose"], targets, by=by, reason=reason)
+    notify_targets("proposed", targets=proposed, by=by, reason=reason)
+    return proposed
 
 
 @transaction.atomic
@@ -421,8 +425,13 @@ def agree_targets(*, targets: Sequence[YearTarget], by, reason: str = "") -> lis
 @transaction.atomic
 @audited(reason="reason")
 def return_targets(*, targets: Sequence[YearTarget], by, reason: str) -> list[YearTarget]:
-    """Return proposed targets to the performance team with what should change."""
-    return _take_step(STEPS["return"], targets, by=by, reason=reason)
+    """Return proposed targets to the performance team with what should change, and tell
+    whoever proposed them."""
+    from notices.sending import notify_targets
+
+    returned = _take_step(STEPS["return"], targets, by=by, reason=reason)
+    notify_targets("returned", targets=returned, by=by, reason=reason)
+    return returned
 
 
 def _write_targets(target: YearTarget, at) -> None:

@@ -246,3 +246,28 @@ def test_a_save_over_someone_elses_change_is_refused(town, next_year):
             expected_versions={wst(1).pk: seen},
         )
     assert YearTarget.objects.get().annual == D(52)
+
+
+def test_proposing_tells_the_director_and_returning_tells_the_proposer(town, next_year):
+    from notices.models import Notice, NoticeKind
+
+    library = IndicatorFactory(code="LIB-09", title="Library loans", owner=town.libraries)
+    proposed(
+        town,
+        next_year,
+        Setting(indicator=wst(1), annual=D("57.5")),
+        Setting(indicator=library, annual=D("120")),
+    )
+
+    asked = Notice.objects.get(kind=NoticeKind.TARGETS_PROPOSED)
+    # Place's director is asked about Waste's target only; nobody is told of their own act.
+    assert asked.recipient == town.person("director")
+    assert asked.subject == "1 target for 2027/28 to agree"
+    assert "WST-01" in asked.summary and "LIB-09" not in asked.summary
+    assert "57.5" not in asked.summary
+
+    returned = YearTarget.objects.filter(indicator=wst(1), year=next_year)
+    return_targets(targets=returned, by=town.person("director"), reason="57.5 is too low: aim 60")
+    back = Notice.objects.get(kind=NoticeKind.TARGETS_RETURNED)
+    assert back.recipient == town.person("performance")
+    assert "Their reason: [figure removed] is too low: aim 60" in back.summary
