@@ -19,6 +19,7 @@ from django.db import transaction
 from audit.recording import recorded_in_bulk
 from delivery.demo import load_delivery
 from delivery.models import Programme, Project
+from delivery.service_plan_demo import load_service_plans
 from demo import commentary, values
 from demo.council import (
     AMBITIONS,
@@ -219,6 +220,7 @@ def load_registers(today: date, people: dict[str, User], seed: int) -> None:
     )
     load_delivery(today=today, people=people, returners=returners, seed=seed)
     load_risks(today=today, people=people, returners=returners, seed=seed)
+    load_service_plans(today=today, people=people, returners=returners, seed=seed)
     load_improvement(today=today, people=people, seed=seed)
 
 
