@@ -1070,7 +1070,7 @@ def _decide(about: _Service, year: Period, today: date, points) -> ServicePlan:
 def _report_progress(about: _Service, plan: ServicePlan, today: date, points) -> None:
     """The data owner reports each action's progress through the year, once it is signed off."""
     specs = {(o.title, a.title): a for o in about.spec.objectives for a in o.actions}
-    after = timezone.localdate(plan.approved_at) + timedelta(days=1)
+    after = timezone.localtime(plan.approved_at).date() + timedelta(days=1)
     actions = ServicePlanAction.objects.filter(objective__plan=plan).select_related("objective")
     for action in actions.order_by("objective__position", "position"):
         spec = specs[(action.objective.title, action.title)]

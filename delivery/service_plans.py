@@ -508,7 +508,7 @@ def action_status(
     percent, deferral = action.percent_complete, action.deferred_reason
     reports = action.progress.all() if progress is None else progress
     for report in reports:
-        if timezone.localdate(report.recorded_at) > on:
+        if timezone.localtime(report.recorded_at).date() > on:
             percent, deferral = report.before_percent, report.before_deferred_reason
             break
     return delivery_status(

@@ -59,7 +59,7 @@ def _follow_signed_off_update(update: ActionUpdate, **_) -> None:
         return
     state = ActionState(update.reported_state)
     if state == ActionState.complete:
-        completed_on = action.completed_on or timezone.localdate(update.approved_at)
+        completed_on = action.completed_on or timezone.localtime(update.approved_at).date()
         evidence = update.evidence
     else:
         completed_on, evidence = None, action.evidence

@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.core.servers.basehttp import WSGIServer
 from django.test import testcases
 from django.urls import reverse
+from django.utils import timezone
 
 from audit import context as audit_context
 from demo.people import DEMO_PASSWORD  # noqa: F401  (re-exported for the tests)
@@ -212,8 +213,14 @@ def demo_today(monkeypatch):
     imports `localdate` itself. The clock (`timezone.now()`: when a figure was submitted or
     signed off) is left running.
     """
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        # Only "today" is pinned: the local date of a given moment stays what it is.
+        return DEMO_TODAY if value is None else real(value, timezone)
+
     for module in MODULES_ASKING_TODAY:
-        monkeypatch.setattr(f"{module}.timezone.localdate", lambda: DEMO_TODAY)
+        monkeypatch.setattr(f"{module}.timezone.localdate", localdate)
     return DEMO_TODAY
 
 
