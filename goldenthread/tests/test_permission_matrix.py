@@ -555,7 +555,8 @@ READ_ONLY_URLS = {
 READ_ONLY = {
     #                           off   off2  appr  appr2 dir   perf  admin cllr  anon
     "returns:mine":            (200,  200,  403,  403,  403,  200,  200,  403,  SIGN_IN),
-    "returns:sign_off":        (403,  403,  200,  200,  403,  403,  403,  403,  SIGN_IN),
+    # Directors sign off their directorate's own returns and its services' plans.
+    "returns:sign_off":        (403,  403,  200,  200,  200,  403,  403,  403,  SIGN_IN),
     "returns:import_run":      (200,  404,  404,  404,  404,  200,  200,  404,  SIGN_IN),
     "returns:cycles":          (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
     "returns:cycle":           (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
