@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "risks",
     "delivery",
     "improvement",
+    "benchmarking",
 ]
 
 MIDDLEWARE = [
