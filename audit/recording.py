@@ -102,6 +102,8 @@ AUDITED: dict[str, Audited] = {
     "risks.RiskBands": Audited(),
     "improvement.Finding": Audited(),
     "improvement.ImprovementAction": Audited(m2m=("indicators", "outcomes")),
+    # Which published metric an indicator is compared with: a framework setting.
+    "benchmarking.BenchmarkLink": Audited(),
     # A report's release: its text is frozen in the snapshot on approval (its hash recorded
     # here); reopening clears the snapshot, so the approved one is kept in the log.
     "reports.Report": Audited(

@@ -177,3 +177,28 @@ class ComparatorGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BenchmarkLink(models.Model):
+    """An indicator of the council's own, compared with a published metric in a group."""
+
+    indicator = models.OneToOneField(
+        "indicators.Indicator", on_delete=models.CASCADE, related_name="benchmark_link"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="links")
+    group = models.ForeignKey(
+        ComparatorGroup,
+        on_delete=models.PROTECT,
+        related_name="links",
+        help_text="The comparator group shown unless another is chosen",
+    )
+    definition_note = models.TextField(
+        blank=True,
+        help_text="Empty when the definitions match; else how ours differs",
+    )
+
+    class Meta:
+        ordering = ["indicator__code"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ↔ {self.metric.code}"

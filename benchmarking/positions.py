@@ -29,6 +29,11 @@ class PeriodPosition:
     is_improving: bool | None  # quartile better than the period before; None without both
 
 
+def _length(start: datetime.date, end: datetime.date) -> int:
+    """A period's length in months: a leap year is as long as any other year."""
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
 def _group_values(metric: Metric, group: ComparatorGroup, area: Area, period: str | None):
     # STATUS-RULES: the council's own value is part of its group, even if it is not a member.
     in_group = Q(area__in=group.members.values("pk")) | Q(area=area)
@@ -64,7 +69,7 @@ def positions_over_time(metric: Metric, group: ComparatorGroup, area: Area) -> l
     positions: list[PeriodPosition] = []
     # Improving is judged against the latest earlier period of the same length, so a
     # three-year aggregate (LGBF's 2017/20) is compared with the one before it, not a year.
-    latest_of_length: dict[datetime.timedelta, Quartile | None] = {}
+    latest_of_length: dict[int, Quartile | None] = {}
     for label in sorted(by_period, key=lambda label: (spans[label], label)):
         figures = by_period[label]
         if area.pk not in figures:
@@ -73,10 +78,113 @@ def positions_over_time(metric: Metric, group: ComparatorGroup, area: Area) -> l
             value=figures[area.pk], group_values=figures.values(), polarity=metric.polarity
         )
         start, end = spans[label]
-        before = latest_of_length.get(end - start)
+        before = latest_of_length.get(_length(start, end))
         improving = None
         if now.quartile is not None and before is not None:
             improving = QUARTILE_ORDER.index(now.quartile) > QUARTILE_ORDER.index(before)
-        latest_of_length[end - start] = now.quartile
+        latest_of_length[_length(start, end)] = now.quartile
         positions.append(PeriodPosition(label, figures[area.pk], now, improving))
+    return positions
+
+
+# The council's own figure among the published ones ------------------------------------------
+
+OWN_FIGURE = "our own figure"
+AS_PUBLISHED = "as published by {publisher}"
+
+
+@dataclass(frozen=True)
+class OurPosition(PeriodPosition):
+    is_own: bool  # our own signed-off year value, not the published figure for our area
+    figure_source: str  # "our own figure" or "as published by …"
+    group_values: dict  # area pk (None for us) → figure, for the chart and the table
+
+
+def _own_year_values(indicator, aggregation: str) -> dict[int, Decimal]:
+    """The indicator's signed-off year value for each financial year whose last period is
+    in (as the scorecards take it), keyed by the year's first calendar year. One query."""
+    from indicators.models import SIGNED_OFF_STATES, Frequency, Value
+    from status import periods as rules
+
+    kind = Frequency(indicator.frequency).period_kind
+    figures = dict(
+        Value.objects.filter(
+            indicator=indicator,
+            state__in=SIGNED_OFF_STATES,
+            figure__isnull=False,
+            period__kind=kind,
+        ).values_list("period__starts_on", "figure")
+    )
+    in_year = {
+        "month": rules.months_of,
+        "quarter": rules.quarters_of,
+        "financial_year": lambda year: [rules.financial_year(year)],
+    }[str(kind)]
+    years = {rules.financial_year_start(start) for start in figures}
+    own: dict[int, Decimal] = {}
+    for year in years:
+        natives = [span.start for span in in_year(year)]
+        if natives[-1] not in figures:
+            continue  # STATUS-RULES: the year's value waits for its last period
+        value = rules.year_value([figures.get(start) for start in natives], aggregation)
+        if value is not None:
+            own[year] = value
+    return own
+
+
+def _own_year_for(start: datetime.date, end: datetime.date, metric: Metric) -> int | None:
+    """The financial year a published period is, when it is exactly one."""
+    from status import periods as rules
+
+    if metric.period_type != "financial_year":
+        return None
+    year = rules.financial_year(rules.financial_year_start(start))
+    return year.start.year if (year.start, year.end) == (start, end) else None
+
+
+def indicator_positions(link, *, council) -> list[OurPosition]:
+    """The council's position in the link's group for every published period, oldest first.
+
+    Our figure is our own signed-off year value for that financial year when we have one,
+    else the figure published for our area (`Council.ons_code`); it replaces our area's
+    published figure in the group, never counted twice. A period with neither has no
+    position. Three queries, however many periods and members.
+    """
+    metric, group = link.metric, link.group
+    area = Area.objects.filter(gss_code=council.ons_code).first() if council.ons_code else None
+    members = Q(area__in=group.members.values("pk"))
+    if area is not None:
+        members |= Q(area=area)
+    rows = ExternalValue.objects.filter(members, metric=metric, value__isnull=False)
+    by_period: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    spans: dict[str, tuple] = {}
+    for label, start, end, area_pk, value in rows.values_list(
+        "period", "period_start", "period_end", "area_id", "value"
+    ):
+        by_period[label][area_pk] = value
+        spans[label] = (start, end)
+    own = _own_year_values(link.indicator, link.indicator.aggregation)
+    positions: list[OurPosition] = []
+    latest_of_length: dict[int, Quartile | None] = {}
+    for label in sorted(by_period, key=lambda label: (spans[label], label)):
+        start, end = spans[label]
+        figures = dict(by_period[label])
+        published = figures.pop(area.pk, None) if area is not None else None
+        year = _own_year_for(start, end, metric)
+        if year is not None and year in own:
+            ours, is_own, said = own[year], True, OWN_FIGURE
+        elif published is not None:
+            ours, is_own, said = published, False, AS_PUBLISHED.format(publisher=metric.publisher)
+        else:
+            continue
+        figures[None] = ours  # STATUS-RULES: the council's own value is part of its group
+        now = benchmark_position(
+            value=ours, group_values=figures.values(), polarity=metric.polarity
+        )
+        before = latest_of_length.get(_length(start, end))
+        improving = None
+        if now.quartile is not None and before is not None:
+            improving = QUARTILE_ORDER.index(now.quartile) > QUARTILE_ORDER.index(before)
+        latest_of_length[_length(start, end)] = now.quartile
+        positions.append(OurPosition(label, ours, now, improving, is_own, said, figures))
     return positions

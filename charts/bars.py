@@ -1,7 +1,8 @@
 """Horizontal bars comparing one value across authorities, ours picked out.
 
 Our council's bar is hatched (not just another colour) and its label is bold with "(us)"; a
-median line is drawn dotted and named.
+median line is drawn dotted and named, and the quartile boundaries (P25, P75), when given, dashed
+and named.
 """
 
 from decimal import Decimal
@@ -32,9 +33,11 @@ def comparison_bars(
     unit: str,
     precision: int,
     median: Decimal | None = None,
+    quartiles: tuple[Decimal, Decimal] | None = None,
     width: int = 720,
 ) -> Chart:
-    """A bar per (label, value, is_us), in the order given (for example ranked)."""
+    """A bar per (label, value, is_us), in the order given (for example ranked); `quartiles`
+    are the group's P25 and P75, drawn as named dashed lines."""
     items = [(str(label), value, is_us) for label, value, is_us in items]
 
     def shown(value: Decimal) -> str:
@@ -42,20 +45,34 @@ def comparison_bars(
 
     rows = tuple((_named(label, is_us), shown(value)) for label, value, is_us in items)
     chart_id = svg.chart_id(title, rows)
-    description = _describe(items, median, shown)
+    description = _describe(items, median, shown, quartiles)
+    # Quartile names sit on a line of their own above the median's.
+    above = 48 if quartiles is not None else 30
     drawn = {}
     for variant, box_width, narrow in (
         (chart_id, width, False),
         (f"{chart_id}-narrow", NARROW_WIDTH, True),
     ):
-        top, height = 30, 30 + (NARROW_ROW if narrow else ROW) * len(items) + 34
+        top = above
+        height = above + (NARROW_ROW if narrow else ROW) * len(items) + 34
         drawn[variant] = svg.document(
             chart=variant,
             width=box_width,
             height=height,
             title=title,
             description=description,
-            body=_draw(variant, items, median, unit, shown, box_width, top, height, narrow=narrow),
+            body=_draw(
+                variant,
+                items,
+                median,
+                unit,
+                shown,
+                box_width,
+                top,
+                height,
+                narrow=narrow,
+                quartiles=quartiles,
+            ),
         )
     return Chart(
         svg=drawn[chart_id],
@@ -74,7 +91,7 @@ def _named(label: str, is_us: bool) -> str:
     return f"{label}{US}" if is_us else label
 
 
-def _describe(items, median, shown) -> str:
+def _describe(items, median, shown, quartiles=None) -> str:
     if not items:
         return "No values to compare yet."
     values = [value for _label, value, _us in items]
@@ -84,6 +101,8 @@ def _describe(items, median, shown) -> str:
     words += [f"{label}{US}: {shown(value)}." for label, value, is_us in items if is_us]
     if median is not None:
         words.append(f"Median {shown(median)}.")
+    if quartiles is not None:
+        words.append(f"Quartile boundaries P25 {shown(quartiles[0])}, P75 {shown(quartiles[1])}.")
     return " ".join(words)
 
 
@@ -114,11 +133,18 @@ def _hatching(pattern_id: str) -> str:
     )
 
 
-def _draw(chart_id, items, median, unit, shown, width, top, height, *, narrow=False) -> list[str]:
+def _draw(
+    chart_id, items, median, unit, shown, width, top, height, *, narrow=False, quartiles=None
+) -> list[str]:
     if not items:
         return [svg.text(width / 2, height / 2, "No values to compare yet", anchor="middle")]
     values = [value for _label, value, _us in items]
-    extent = [*values, Decimal(0), *([median] if median is not None else [])]
+    extent = [
+        *values,
+        Decimal(0),
+        *([median] if median is not None else []),
+        *(quartiles or ()),
+    ]
     ticks = svg.nice_ticks(min(extent), max(extent))
     places = svg.tick_places(ticks)
     labels = [_named(label, is_us) for label, _value, is_us in items]
@@ -233,5 +259,25 @@ def _draw(chart_id, items, median, unit, shown, width, top, height, *, narrow=Fa
                 class_="gt-line gt-line--median",
             )
         )
+    if quartiles is not None:
+        # Each name grows away from the other (P25 leftwards, P75 rightwards), so close
+        # boundaries do not write over each other.
+        for name, boundary, anchor in (
+            ("P25", quartiles[0], "end"),
+            ("P75", quartiles[1], "start"),
+        ):
+            x = x_of(boundary)
+            label = f"{name} {shown(boundary)}"
+            room = svg.text_width(label)
+            placed = max(x, room) if anchor == "end" else min(x, width - room)
+            parts.append(
+                svg.group(
+                    [
+                        svg.line(x, top - 26, x, bottom, stroke=svg.TEXT, width=1, dash=svg.DASHED),
+                        svg.text(placed, top - 32, label, anchor=anchor),
+                    ],
+                    class_="gt-line gt-line--quartile",
+                )
+            )
     parts.append(svg.group(value_labels, class_="gt-values"))
     return [mark_safe("".join(parts))]

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from audit.recording import recorded_in_bulk
+from benchmarking.demo import load_benchmarking
 from delivery.demo import load_delivery
 from delivery.models import Programme, Project
 from delivery.service_plan_demo import load_service_plans
@@ -222,6 +223,7 @@ def load_registers(today: date, people: dict[str, User], seed: int) -> None:
     load_risks(today=today, people=people, returners=returners, seed=seed)
     load_service_plans(today=today, people=people, returners=returners, seed=seed)
     load_improvement(today=today, people=people, seed=seed)
+    load_benchmarking(by=people["performance"])
 
 
 # --- The council, its structure and people ---------------------------------------------------

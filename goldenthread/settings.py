@@ -13,6 +13,10 @@ from goldenthread.environment import env_bool, env_int, env_list, env_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GOLDEN_THREAD_VAR_DIR", str(BASE_DIR / "var")))
+# Real published data (benchmarking's datasets, with their provenance), kept beside the project.
+SHARED_DATA_DIR = Path(
+    env_str("GOLDEN_THREAD_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))
+)
 
 DEMO_MODE = env_bool("GOLDEN_THREAD_DEMO", default=True)
 DEBUG = env_bool("DJANGO_DEBUG", default=DEMO_MODE)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("risks/", include("risks.urls")),
     path("improvement/", include("improvement.urls")),
+    path("benchmarking/", include("benchmarking.urls")),
     path("performance/", include("publishing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,9 @@
-from pathlib import Path
-
 import pytest
+from django.conf import settings
 
 from benchmarking.areas import load_areas
 
-DATA = Path("/work/shared/data")
+DATA = settings.SHARED_DATA_DIR  # ../shared/data beside the project
 WASTE = DATA / "oflog-waste" / "oflog_waste_metrics_2015_2023.csv"
 ASC = DATA / "oflog-asc" / "oflog_asc_metrics.csv"
 FLYTIPPING = DATA / "defra-flytipping" / "flytipping_incidents_by_la_2012_2022.csv"

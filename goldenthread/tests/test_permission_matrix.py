@@ -793,6 +793,7 @@ TABLE_OF_NAMESPACE = {
     "risks": "risks/tests/test_permission_table.py",
     "finance": "finance/tests/test_pages.py",
     "improvement": "improvement/tests/test_pages.py",
+    "benchmarking": "benchmarking/tests/test_permission_table.py",
     "publishing": "publishing/tests/test_pages.py (no sign-in: released reports only)",
     "admin": "goldenthread/tests/test_admin.py (per model and per role)",
 }

@@ -178,6 +178,17 @@ REGISTER_PAGE_TYPES = [
     PageType("finance-line", "finance", _finance_line),
     PageType("improvement", "performance", lambda: reverse("improvement:index")),
     PageType("improvement-action", "performance", _improvement_action),
+    PageType("benchmarking", "performance", lambda: reverse("benchmarking:metrics")),
+    PageType(
+        "benchmark-metric",
+        "councillor",
+        lambda: reverse("benchmarking:metric", args=["oflog-waste-recycling-rate"]),
+    ),
+    PageType(
+        "indicator-how-we-compare",
+        "councillor",
+        lambda: reverse("scorecards:indicator", args=["WST-01"]),
+    ),
 ]
 
 

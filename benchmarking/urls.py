@@ -1,0 +1,11 @@
+from django.urls import path
+
+from benchmarking import upload_views, views
+
+app_name = "benchmarking"
+
+urlpatterns = [
+    path("", views.metrics_page, name="metrics"),
+    path("metrics/<str:code>/", views.metric_page, name="metric"),
+    path("upload/", upload_views.upload_page, name="upload"),
+]

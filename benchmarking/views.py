@@ -1,0 +1,88 @@
+"""Benchmarking pages: the metrics linked to the council's indicators, and one metric with
+every council of a comparator group. Published statistics are public data: everyone signed
+in may see them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from organisation.permissions import Action, require
+from organisation.queries import current_council
+
+from .models import BenchmarkLink, ComparatorGroup, Metric
+from .queries import groups_for, indicator_comparison, metric_view
+
+
+class ChooseForm(forms.Form):
+    group = forms.TypedChoiceField(label="Comparator group", coerce=int)
+    period = forms.ChoiceField(label="Period")
+
+    def __init__(self, data, *, groups, periods):
+        super().__init__(data)
+        self.fields["group"].choices = [(group.pk, group.name) for group in groups]
+        self.fields["period"].choices = [(period, period) for period in periods]
+
+
+def _home():
+    return ("Benchmarking", reverse("benchmarking:metrics"))
+
+
+@login_required
+def metrics_page(request):
+    """The published metrics the council's indicators are compared with, latest quartile."""
+    require(request.user, Action.VIEW_SCORECARDS)
+    council = current_council(request)
+    links = BenchmarkLink.objects.select_related("indicator", "metric", "group")
+    rows = [
+        {"link": link, "comparison": indicator_comparison(link, council=council)}
+        for link in (links if council else [])
+    ]
+    return render(
+        request,
+        "benchmarking/metrics.html",
+        {"rows": rows, "breadcrumbs": [("Home", reverse("home")), ("Benchmarking", None)]},
+    )
+
+
+@login_required
+def metric_page(request, code: str):
+    """Every council of the chosen group with its figure for the chosen period, ranked."""
+    require(request.user, Action.VIEW_SCORECARDS)
+    metric = get_object_or_404(Metric, code=code)
+    council = current_council(request)
+    if council is None:
+        return render(request, "scorecards/empty.html")
+    groups = groups_for(council)
+    link = BenchmarkLink.objects.filter(metric=metric).select_related("indicator").first()
+    default_group = link.group if link is not None else (groups[0] if groups else None)
+    periods = sorted(set(metric.values.values_list("period", flat=True)), reverse=True)
+    form = ChooseForm(
+        request.GET if "group" in request.GET else None, groups=groups, periods=periods
+    )
+    group, period = default_group, periods[0] if periods else None
+    if form.is_bound and form.is_valid():
+        group = ComparatorGroup.objects.get(pk=form.cleaned_data["group"])
+        period = form.cleaned_data["period"]
+    elif not form.is_bound:
+        form = ChooseForm(
+            {"group": group.pk if group else "", "period": period or ""},
+            groups=groups,
+            periods=periods,
+        )
+        form.is_valid()
+    view = metric_view(metric, group, period, council=council) if group else None
+    return render(
+        request,
+        "benchmarking/metric.html",
+        {
+            "metric": metric,
+            "view": view,
+            "form": form,
+            "link": link,
+            "council": council,
+            "breadcrumbs": [("Home", reverse("home")), _home(), (metric.title, None)],
+        },
+    )
