@@ -45,12 +45,15 @@ URLS = {
     # Importing is the performance team's (and a superuser's); a form posted without a file
     # is refused with its errors and imports nothing (the import itself: test_upload_page).
     "benchmarking:upload": lambda: reverse("benchmarking:upload"),
+    # Linking is the performance team's too; posted without a statistic it is refused (400).
+    "benchmarking:link": lambda: reverse("benchmarking:link", args=["WST-03"]),
 }
 TABLE = {
     #                        off   off2  appr  appr2 dir   perf  admin cllr  anon
     "benchmarking:metrics": (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "benchmarking:metric":  (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "benchmarking:upload":  (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
+    "benchmarking:link":    (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
 }  # fmt: skip
 # The same, posted to: the pages ignore what is posted; the import form, posted without a
 # file, answers with its errors (400).
@@ -59,6 +62,7 @@ POSTED = {
     "benchmarking:metrics": (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "benchmarking:metric":  (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "benchmarking:upload":  (403,  403,  403,  403,  403,  400,  400,  403,  SIGN_IN),
+    "benchmarking:link":    (403,  403,  403,  403,  403,  400,  400,  403,  SIGN_IN),
 }  # fmt: skip
 
 

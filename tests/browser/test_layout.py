@@ -189,6 +189,10 @@ REGISTER_PAGE_TYPES = [
         "councillor",
         lambda: reverse("scorecards:indicator", args=["WST-01"]),
     ),
+    PageType(
+        "benchmark-link", "performance", lambda: reverse("benchmarking:link", args=["WST-01"])
+    ),
+    PageType("benchmark-upload", "performance", lambda: reverse("benchmarking:upload")),
 ]
 
 
