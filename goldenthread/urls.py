@@ -1,11 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path
 
 from accounts.views import landing_page
 
+
+def no_icon(request):
+    """Golden Thread has no icon of its own (GOV.UK's is the crown's): its pages say so with an
+    empty one. A browser that asks anyway (on the admin's pages, or a file opened on its own)
+    is told there is nothing, not "not found"."""
+    return HttpResponse(status=204)
+
+
 urlpatterns = [
     path("", landing_page, name="home"),
+    path("favicon.ico", no_icon),
     path("", include("accounts.sign_in_urls")),  # sign-in, its code step, single sign-on
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),

@@ -57,3 +57,12 @@ def test_the_public_site_stays_cacheable(client, town, signed_in):
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=300"
+
+
+def test_a_browser_asking_for_an_icon_is_told_there_is_none(client, db):
+    """The admin's pages name no icon, so browsers ask for /favicon.ico: answered with No
+    Content, never a 404 in the browser's console."""
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 204
+    assert response.content == b""
