@@ -135,3 +135,18 @@ def test_a_themes_page_drills_down_to_each_project(client, town, q2, signed_off,
     assert "DP-01 Food waste collections" in section and "On track" in section
     assert "Unlinked project" not in page
     assert "Projects" in page[: page.index('id="projects"')]  # listed in the page's contents
+
+
+def test_a_project_update_tells_the_approver_and_a_return_tells_the_officer(town, project, updates):
+    from delivery.workflow import return_update
+    from notices.models import Notice, NoticeKind
+
+    submitted = updates.submitted(project, OPEN_PERIOD, 40)
+    asked = Notice.objects.get(kind=NoticeKind.RETURN_SUBMITTED)
+    assert asked.recipient == town.person("approver")
+    assert asked.subject.startswith("To sign off: project update, DP-01 Food waste collections")
+
+    return_update(update=submitted, by=town.person("approver"), reason="Add the depot delay")
+    back = Notice.objects.get(kind=NoticeKind.RETURN_SENT_BACK)
+    assert back.recipient == town.person("officer")
+    assert "Their reason: Add the depot delay" in back.summary

@@ -471,3 +471,29 @@ def test_every_improvement_url_is_in_a_table():
         "improvement:return",
     }
     assert url_names("improvement") == in_tables
+
+
+def test_an_update_tells_the_approver_when_submitted_and_the_officer_when_returned(town, action):
+    from improvement.workflow import (
+        record_action_update,
+        return_action_update,
+        submit_action_update,
+    )
+    from notices.models import Notice, NoticeKind
+
+    officer, approver = town.person("officer"), town.person("approver")
+    update = record_action_update(
+        action=action,
+        period=Period.objects.get(code=OPEN_PERIOD),
+        entries={"reported_state": "in_progress", "progress": "Half the rounds weighed"},
+        by=officer,
+    )
+    update = submit_action_update(update=update, by=officer)
+    asked = Notice.objects.get(kind=NoticeKind.RETURN_SUBMITTED)
+    assert asked.recipient == approver
+    assert asked.subject.startswith("To sign off: action update, IA 2026/14 R3")
+    assert asked.link == reverse("improvement:action", args=[action.pk])
+
+    return_action_update(update=update, by=approver, reason="Say which rounds are left")
+    back = Notice.objects.get(kind=NoticeKind.RETURN_SENT_BACK)
+    assert back.recipient == officer and "Say which rounds are left" in back.summary
