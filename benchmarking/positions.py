@@ -98,37 +98,42 @@ class OurPosition(PeriodPosition):
     is_own: bool  # our own signed-off year value, not the published figure for our area
     figure_source: str  # "our own figure" or "as published by …"
     group_values: dict  # area pk (None for us) → figure, for the chart and the table
+    ends_on: datetime.date | None = None  # the published period's last day
 
 
-def _own_year_values(indicator, aggregation: str) -> dict[int, Decimal]:
-    """The indicator's signed-off year value for each financial year whose last period is
-    in (as the scorecards take it), keyed by the year's first calendar year. One query."""
+def _own_year_values(indicators) -> dict[int, dict[int, Decimal]]:
+    """Each indicator's signed-off year value for each financial year whose last period is
+    in (as the scorecards take it), keyed by indicator pk, then by the year's first calendar
+    year. One query, whatever the number of indicators."""
     from indicators.models import SIGNED_OFF_STATES, Frequency, Value
     from status import periods as rules
 
-    kind = Frequency(indicator.frequency).period_kind
-    figures = dict(
-        Value.objects.filter(
-            indicator=indicator,
-            state__in=SIGNED_OFF_STATES,
-            figure__isnull=False,
-            period__kind=kind,
-        ).values_list("period__starts_on", "figure")
-    )
+    kinds = {
+        indicator.pk: str(Frequency(indicator.frequency).period_kind) for indicator in indicators
+    }
+    figures: dict[int, dict] = defaultdict(dict)
+    for indicator_pk, kind, starts_on, figure in Value.objects.filter(
+        indicator__in=list(kinds), state__in=SIGNED_OFF_STATES, figure__isnull=False
+    ).values_list("indicator_id", "period__kind", "period__starts_on", "figure"):
+        if kind == kinds[indicator_pk]:
+            figures[indicator_pk][starts_on] = figure
     in_year = {
         "month": rules.months_of,
         "quarter": rules.quarters_of,
         "financial_year": lambda year: [rules.financial_year(year)],
-    }[str(kind)]
-    years = {rules.financial_year_start(start) for start in figures}
-    own: dict[int, Decimal] = {}
-    for year in years:
-        natives = [span.start for span in in_year(year)]
-        if natives[-1] not in figures:
-            continue  # STATUS-RULES: the year's value waits for its last period
-        value = rules.year_value([figures.get(start) for start in natives], aggregation)
-        if value is not None:
-            own[year] = value
+    }
+    own: dict[int, dict[int, Decimal]] = {}
+    for indicator in indicators:
+        found = figures.get(indicator.pk, {})
+        years: dict[int, Decimal] = {}
+        for year in {rules.financial_year_start(start) for start in found}:
+            natives = [span.start for span in in_year[kinds[indicator.pk]](year)]
+            if natives[-1] not in found:
+                continue  # STATUS-RULES: the year's value waits for its last period
+            value = rules.year_value([found.get(start) for start in natives], indicator.aggregation)
+            if value is not None:
+                years[year] = value
+        own[indicator.pk] = years
     return own
 
 
@@ -142,28 +147,50 @@ def _own_year_for(start: datetime.date, end: datetime.date, metric: Metric) -> i
     return year.start.year if (year.start, year.end) == (start, end) else None
 
 
-def indicator_positions(link, *, council) -> list[OurPosition]:
-    """The council's position in the link's group for every published period, oldest first.
+def links_positions(links, *, council) -> dict[int, list[OurPosition]]:
+    """The council's position in each link's group for every published period, oldest
+    first, by link pk. Select each link's metric, group and indicator with it.
 
     Our figure is our own signed-off year value for that financial year when we have one,
     else the figure published for our area (`Council.ons_code`); it replaces our area's
     published figure in the group, never counted twice. A period with neither has no
-    position. Three queries, however many periods and members.
+    position. Four queries, however many links, periods and members.
     """
-    metric, group = link.metric, link.group
+    links = list(links)
+    if not links:
+        return {}
     area = Area.objects.filter(gss_code=council.ons_code).first() if council.ons_code else None
-    members = Q(area__in=group.members.values("pk"))
-    if area is not None:
-        members |= Q(area=area)
-    rows = ExternalValue.objects.filter(members, metric=metric, value__isnull=False)
-    by_period: dict[str, dict[int, Decimal]] = defaultdict(dict)
-    spans: dict[str, tuple] = {}
-    for label, start, end, area_pk, value in rows.values_list(
-        "period", "period_start", "period_end", "area_id", "value"
-    ):
-        by_period[label][area_pk] = value
-        spans[label] = (start, end)
-    own = _own_year_values(link.indicator, link.indicator.aggregation)
+    members: dict[int, set[int]] = defaultdict(set)
+    for group_pk, area_pk in ComparatorGroup.members.through.objects.filter(
+        comparatorgroup_id__in={link.group_id for link in links}
+    ).values_list("comparatorgroup_id", "area_id"):
+        members[group_pk].add(area_pk)
+    wanted = set().union(*members.values()) | ({area.pk} if area is not None else set())
+    by_metric: dict[int, dict[str, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    spans: dict[tuple[int, str], tuple] = {}
+    for metric_pk, label, start, end, area_pk, value in ExternalValue.objects.filter(
+        metric__in={link.metric_id for link in links}, area__in=wanted, value__isnull=False
+    ).values_list("metric_id", "period", "period_start", "period_end", "area_id", "value"):
+        by_metric[metric_pk][label][area_pk] = value
+        spans[metric_pk, label] = (start, end)
+    own = _own_year_values([link.indicator for link in links])
+    return {
+        link.pk: _positions(
+            link.metric,
+            {
+                label: {pk: v for pk, v in figures.items() if pk in members[link.group_id]}
+                | ({area.pk: figures[area.pk]} if area is not None and area.pk in figures else {})
+                for label, figures in by_metric[link.metric_id].items()
+            },
+            {label: spans[link.metric_id, label] for label in by_metric[link.metric_id]},
+            area,
+            own[link.indicator_id],
+        )
+        for link in links
+    }
+
+
+def _positions(metric, by_period, spans, area, own) -> list[OurPosition]:
     positions: list[OurPosition] = []
     latest_of_length: dict[int, Quartile | None] = {}
     for label in sorted(by_period, key=lambda label: (spans[label], label)):
@@ -186,5 +213,11 @@ def indicator_positions(link, *, council) -> list[OurPosition]:
         if now.quartile is not None and before is not None:
             improving = QUARTILE_ORDER.index(now.quartile) > QUARTILE_ORDER.index(before)
         latest_of_length[_length(start, end)] = now.quartile
-        positions.append(OurPosition(label, ours, now, improving, is_own, said, figures))
+        positions.append(OurPosition(label, ours, now, improving, is_own, said, figures, end))
     return positions
+
+
+def indicator_positions(link, *, council) -> list[OurPosition]:
+    """The council's position in one link's group for every published period, oldest first
+    (`links_positions`)."""
+    return links_positions([link], council=council)[link.pk]

@@ -28,6 +28,11 @@ HEADERS = [
     "Variation (SPC)",
     "Assurance (SPC)",
     "Commentary",
+    "Other councils: quartile",
+    "Other councils: rank",
+    "Other councils: period",
+    "Other councils: group",
+    "Other councils: source",
 ]
 
 
@@ -52,9 +57,17 @@ def rows(scorecard: Scorecard) -> list[list[str]]:
                     r.spc.variation.label,
                     r.spc.assurance.label,
                     r.value.commentary if r.value else "",
+                    *_compared(r.compared),
                 ]
             )
     return out
+
+
+def _compared(compared) -> list[str]:
+    if compared is None:
+        return ["", "", "", "", ""]
+    source = f"{compared.source}, {compared.publisher} ({compared.licence})"
+    return [compared.quartile_label, compared.rank_label, compared.period, compared.group, source]
 
 
 # The columns holding figures as shown ("-5.0%", "-£1,200", "-3 days"), which may start with a

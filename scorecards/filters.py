@@ -1,6 +1,7 @@
-"""Filters every scorecard offers: by status, direction, SPC reading, set, directorate and
-committee. Sets, directorates and committees narrow the indicators by where they stood in the
-period (the version in force then); the readings narrow what is shown."""
+"""Filters every scorecard offers: by status, direction, SPC reading, set, directorate,
+committee and benchmarking quartile. Sets, directorates and committees narrow the indicators
+by where they stood in the period (the version in force then); the readings narrow what is
+shown."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 
+from benchmarking.compared import QUARTILE_CHOICES, keeps
 from indicators.models import IndicatorSet
 from organisation.models import OrgUnit, OrgUnitKind
 from scorecards.readings import Reading, Standing
@@ -25,6 +27,7 @@ class Filters:
     sets: frozenset[str] = field(default_factory=frozenset)
     directorate: OrgUnit | None = None
     committee: Committee | None = None
+    quartiles: frozenset[str] = field(default_factory=frozenset)  # benchmarking
 
     @property
     def active(self) -> bool:
@@ -36,6 +39,7 @@ class Filters:
                 self.sets,
                 self.directorate,
                 self.committee,
+                self.quartiles,
             )
         )
 
@@ -54,6 +58,7 @@ class Filters:
             (not self.statuses or reading.rag.value in self.statuses)
             and (not self.directions or reading.direction.value in self.directions)
             and (not self.variations or reading.spc.variation.value in self.variations)
+            and keeps(self.quartiles, reading.compared)
         )
 
 
@@ -104,6 +109,13 @@ class FilterForm(forms.Form):
         empty_label="All committees",
         label="Committee",
     )
+    quartile = forms.MultipleChoiceField(
+        required=False,
+        choices=QUARTILE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Compared with other councils",
+        help_text="The quartile of the latest published comparison",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,4 +138,5 @@ class FilterForm(forms.Form):
             sets=frozenset(data["indicator_set"]),
             directorate=data["directorate"],
             committee=data["committee"],
+            quartiles=frozenset(data["quartile"]),
         )

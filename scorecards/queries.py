@@ -13,11 +13,12 @@ outcomes of the version in force for the period, not today's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import QuerySet
 
+from benchmarking.compared import compared_for
 from indicators.definitions import first_reported_on
 from indicators.models import Baseline, Frequency, Indicator, IndicatorSet, Period
 from organisation.models import Council, OrgUnit, OrgUnitKind
@@ -55,6 +56,7 @@ class Scorecard:
     indicator_count: int  # before the status/direction/SPC filters
     # Where each indicator shown stood in the period (its owner, sets, outcomes then).
     standings: dict[int, Standing] = field(default_factory=dict)
+    has_comparisons: bool = False  # some indicator is compared with other councils
 
     @property
     def section_entries(self) -> int:
@@ -117,13 +119,19 @@ def _build(
 ) -> Scorecard:
     """The indicators in force in `period` that `scope` and the filters choose, where they
     stood then, read and put in sections: two queries (the sets, every indicator) and those of
-    `in_force` and `read_indicators`, which share the periods and versions."""
+    `in_force` and `read_indicators`, which share the periods and versions, and one for the
+    benchmark links (five more when there are any: `compared_for`)."""
     sets = dict(IndicatorSet.objects.values_list("code", "pk"))
     found = in_force(every_indicator(), period)
     chosen = filters.narrow([s for s in found.standings.values() if scope(s, sets)], sets)
     readings = read_indicators(
         [s.indicator for s in chosen], period, today=today, council=council, in_force=found
     )
+    compared = compared_for(readings, council=council, ends_by=period.ends_on)
+    readings = {
+        pk: replace(r, compared=compared[pk]) if pk in compared else r
+        for pk, r in readings.items()
+    }
     shown = {pk: r for pk, r in readings.items() if filters.keep(r)}
     built = [s for s in sections(chosen, shown, sets) if s.readings]
     return Scorecard(
@@ -133,6 +141,7 @@ def _build(
         roll_up=_roll_up(shown.values()),
         indicator_count=len(chosen),
         standings={s.indicator.pk: s for s in chosen if s.indicator.pk in shown},
+        has_comparisons=bool(compared),
     )
 
 

@@ -70,6 +70,9 @@ class Reading:
     spc_cuts: tuple[tuple[int, SpcRecalculation], ...]
     spc_baseline: tuple[int, int] | None  # the baseline's first and last position in the series
     data_quality: Quality = Quality.final  # of the figure, from the periods it is made of
+    # Where the council stands among other councils' published figures
+    # (benchmarking.compared.Compared), for a linked indicator on a scorecard.
+    compared: object | None = None
 
 
 class _Calendar:

@@ -103,4 +103,4 @@ def test_a_fixed_number_of_queries_however_many_periods(link):
     with CaptureQueriesContext(connection) as more:
         positions = indicator_positions(link, council=council)
     assert len(positions) == 3
-    assert len(more) == len(few) == 3
+    assert len(more) == len(few) == 4
