@@ -104,6 +104,11 @@ AUDITED: dict[str, Audited] = {
     "improvement.ImprovementAction": Audited(m2m=("indicators", "outcomes")),
     # Which published metric an indicator is compared with: a framework setting.
     "benchmarking.BenchmarkLink": Audited(),
+    # Which published evidence an outcome's pages show, and whose figures: a framework setting.
+    "benchmarking.OutcomeEvidence": Audited(m2m=("areas",)),
+    # The councils a figure is compared with, and who is in them: the council's own groups,
+    # changed on the pages. Loaded groups (standard, published) are bulk loads, not recorded.
+    "benchmarking.ComparatorGroup": Audited(m2m=("members",)),
     # A report's release: its text is frozen in the snapshot on approval (its hash recorded
     # here); reopening clears the snapshot, so the approved one is kept in the log.
     "reports.Report": Audited(

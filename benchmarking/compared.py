@@ -8,9 +8,10 @@ the latest published period that had ended by the quarter's end.
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from status.benchmark import Quartile
+from status.numbers import ordinal
 
 from .models import BenchmarkLink
 from .positions import links_positions
@@ -50,14 +51,6 @@ class Compared:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def ordinal(number: int) -> str:
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def quartile_label(quartile: Quartile | None) -> str:
@@ -102,6 +95,14 @@ def compared_for(indicator_ids, *, council, ends_by: datetime.date) -> dict[int,
             definition_note=link.definition_note,
         )
     return found
+
+
+def with_comparisons(readings: dict, *, council, ends_by: datetime.date) -> dict:
+    """Scorecard readings (by indicator pk) with `compared` set for each linked indicator."""
+    compared = compared_for(readings, council=council, ends_by=ends_by)
+    return {
+        pk: replace(r, compared=compared[pk]) if pk in compared else r for pk, r in readings.items()
+    }
 
 
 def keeps(quartiles: frozenset[str], compared: Compared | None) -> bool:

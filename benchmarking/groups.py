@@ -15,10 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+
+from audit.context import audited
+from organisation.permissions import Action, require
 
 from .areas import AreaIndex
-from .models import Area, ComparatorGroup, GroupKind, Tier
+from .models import Area, BenchmarkLink, ComparatorGroup, GroupKind, Tier
+from .queries import groups_for
 
 # Bodies that are not councils delivering services are left out of standard groups.
 NOT_COUNCILS = (Tier.COMBINED, Tier.STRATEGIC_REGIONAL)
@@ -32,13 +37,29 @@ FAMILY_GROUPS_SOURCE = (
 )
 UNKNOWN_MEMBER = "“{text}” is not a local authority we know"
 NEAREST = "; did you mean {hint}?"
-EMPTY_GROUP = "The group has no councils in it"
+# An own group's problems name the page's fields ("Group name", "Councils in the group").
+PASTED = "Councils in the group"
+EMPTY_GROUP = "Councils in the group: enter at least one council's GSS code or name, one a line"
+NAME_REQUIRED = "Group name: enter a name for the group, for example “Our CIPFA neighbours”"
+NAME_TAKEN = (
+    "Group name: there is already an own group called “{name}”; choose another name, "
+    "or change that group"
+)
+OWN_SOURCE = "Chosen by the council"
+NOT_OWN = "“{name}” is not one of the council's own groups: only those can be changed here"
+IN_USE = (
+    "“{name}” cannot be deleted while {indicators} {verb} compared with it: link {those} "
+    "to another comparator group first"
+)
 
 
 class GroupRejected(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} problems; no group was saved")
+    """Nothing was saved. `name_problems` (also in `problems`) are about the group's name."""
+
+    def __init__(self, problems: list[str], *, name_problems: list[str] | None = None) -> None:
+        self.name_problems = list(name_problems or [])
+        self.problems = [*self.name_problems, *problems]
+        super().__init__(f"{len(self.problems)} problems; no group was saved")
 
 
 @dataclass(frozen=True)
@@ -203,23 +224,125 @@ def _pasted_entries(text: str, areas: AreaIndex) -> list[str]:
     return entries
 
 
-@transaction.atomic
-def save_own_group(*, name: str, pasted: str) -> ComparatorGroup:
-    """The council's own comparator group from a pasted list of codes or names.
-
-    Every entry must be found; otherwise nothing is saved and each unknown entry is reported
-    with the nearest known name.
-    """
+def _pasted_members(pasted: str) -> tuple[list[Area], list[str]]:
+    """The areas a pasted list names, and a problem for each entry not found (or for none)."""
     areas = AreaIndex.load()
     entries = _pasted_entries(pasted, areas)
-    found, problems = _resolve([(f"“{entry}”", entry) for entry in entries], areas)
+    found, problems = _resolve([(PASTED, entry) for entry in entries], areas)
     if not entries:
         problems.append(EMPTY_GROUP)
-    if problems:
-        raise GroupRejected(problems)
-    _save_groups(
-        GroupKind.OWN,
-        "Chosen by the council",
-        {(name, None): {area.pk for area in found.values()}},
+    members = {area.pk: area for area in found.values()}
+    return list(members.values()), list(dict.fromkeys(problems))
+
+
+def _name_problems(name: str, *, other_than: ComparatorGroup | None = None) -> list[str]:
+    if not name:
+        return [NAME_REQUIRED]
+    taken = ComparatorGroup.objects.filter(kind=GroupKind.OWN, name__iexact=name)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than.pk)
+    return [NAME_TAKEN.format(name=name)] if taken.exists() else []
+
+
+def _checked(name: str, pasted: str, *, other_than=None) -> list[Area]:
+    members, problems = _pasted_members(pasted)
+    name_problems = _name_problems(name, other_than=other_than)
+    if problems or name_problems:
+        raise GroupRejected(problems, name_problems=name_problems)
+    return members
+
+
+@transaction.atomic
+@audited()
+def save_own_group(*, name: str, pasted: str, by=None) -> ComparatorGroup:
+    """The council's own comparator group from a pasted list of codes or names.
+
+    Every entry must be found and the name must not be another own group's (compared
+    ignoring case); otherwise nothing is saved and each problem is reported, an unknown entry
+    with the nearest known name. `by` is checked when given (a page); a command passes none.
+    """
+    if by is not None:
+        require(by, Action.MANAGE_FRAMEWORK)
+    name = name.strip()
+    members = _checked(name, pasted)
+    try:
+        with transaction.atomic():  # another person saving the same name at the same moment
+            group = ComparatorGroup.objects.create(name=name, kind=GroupKind.OWN, source=OWN_SOURCE)
+    except IntegrityError:
+        raise GroupRejected([], name_problems=[NAME_TAKEN.format(name=name)]) from None
+    group.members.set(members)  # through the links, so the audit log records the members
+    return group
+
+
+def _own_group_locked(group: ComparatorGroup) -> ComparatorGroup:
+    group = ComparatorGroup.objects.select_for_update().get(pk=group.pk)
+    if group.kind != GroupKind.OWN:
+        raise GroupRejected([NOT_OWN.format(name=group.name)])
+    return group
+
+
+@transaction.atomic
+@audited()
+def change_own_group(*, group: ComparatorGroup, name: str, pasted: str, by) -> bool:
+    """Rename one of the council's own groups or change its members, checked as when it was
+    made; False when nothing changed."""
+    require(by, Action.MANAGE_FRAMEWORK)
+    group = _own_group_locked(group)
+    name = name.strip()
+    members = _checked(name, pasted, other_than=group)
+    changed = False
+    if group.name != name:
+        group.name = name
+        group.save(update_fields=["name"])
+        changed = True
+    if {area.pk for area in members} != set(group.members.values_list("pk", flat=True)):
+        group.members.set(members)
+        changed = True
+    return changed
+
+
+def links_using(group: ComparatorGroup) -> list[BenchmarkLink]:
+    """The indicators compared with the group by default, by code."""
+    return list(
+        BenchmarkLink.objects.filter(group=group)
+        .select_related("indicator", "metric")
+        .order_by("indicator__code")
     )
-    return ComparatorGroup.objects.get(kind=GroupKind.OWN, name=name)
+
+
+def in_use_problem(group: ComparatorGroup, links: list[BenchmarkLink]) -> str:
+    """Why the group cannot be deleted, naming the indicators compared with it."""
+    codes = [f"{link.indicator.code} {link.indicator.title}" for link in links]
+    many = len(codes) > 1
+    return IN_USE.format(
+        name=group.name,
+        indicators=("indicators " if many else "indicator ") + ", ".join(codes),
+        verb="are" if many else "is",
+        those="those indicators" if many else "it",
+    )
+
+
+@transaction.atomic
+@audited()
+def delete_own_group(*, group: ComparatorGroup, by) -> str:
+    """Delete one of the council's own groups that no indicator is compared with; its name.
+
+    Its members are cleared first, so the audit log keeps who was in it.
+    """
+    require(by, Action.MANAGE_FRAMEWORK)
+    group = _own_group_locked(group)
+    links = links_using(group)
+    if links:
+        raise GroupRejected([in_use_problem(group, links)])
+    group.members.clear()
+    group.delete()
+    return group.name
+
+
+def groups_with_counts(council) -> list[ComparatorGroup]:
+    """The groups the council can compare with (`queries.groups_for`), each with
+    `member_count`, in the order of `GroupKind`: two queries, however many groups."""
+    order = {kind: n for n, kind in enumerate(GroupKind.values)}
+    pks = [group.pk for group in groups_for(council)]
+    counted = ComparatorGroup.objects.filter(pk__in=pks).annotate(member_count=Count("members"))
+    return sorted(counted, key=lambda group: (order[group.kind], group.name.lower()))

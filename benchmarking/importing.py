@@ -30,7 +30,15 @@ from status.periods import ACADEMIC_YEAR_START_MONTH, FINANCIAL_YEAR_START_MONTH
 from status.polarity import Polarity
 
 from .areas import AreaIndex
-from .models import VALUE, ExternalValue, Metric, PeriodType, ValueChange
+from .models import (
+    VALUE,
+    BenchmarkLink,
+    ExternalValue,
+    Metric,
+    OutcomeEvidence,
+    PeriodType,
+    ValueChange,
+)
 
 DESCRIPTIONS = Path(__file__).parent / "descriptions"
 BATCH = 5_000
@@ -48,6 +56,14 @@ DUPLICATE = "{area} {period} is in the file twice (also row {first})"
 UNKNOWN_METRIC = "“{text}” is not a metric the description lists"
 NO_ROWS = "The file has no rows below the header"
 NO_PERIOD_COLUMNS = "No column is headed like a period (the description looks for “{pattern}”)"
+CONTEXTUAL_COMPARED = (
+    "metric {code}: it is compared with the indicator {indicator}, so it cannot be contextual; "
+    "stop comparing it first"
+)
+RANKED_EVIDENCE = (
+    "metric {code}: it is evidence beside the outcome “{outcome}”, so it must stay contextual; "
+    "remove it there first"
+)
 
 
 class DescriptionError(ValueError):
@@ -165,7 +181,15 @@ def parse_period(text: str, kind: str) -> PeriodLabel | None:
 
 # Descriptions ------------------------------------------------------------------------------
 
-METRIC_FIELDS = ("title", "polarity", "unit", "precision", "period_type", "notes")
+METRIC_FIELDS = (
+    "title",
+    "polarity",
+    "unit",
+    "precision",
+    "period_type",
+    "notes",
+    "is_contextual",
+)
 SOURCE_FIELDS = ("source", "publisher", "licence", "url")
 
 
@@ -207,6 +231,8 @@ def _metric_fields(entry: dict[str, Any], source: dict, default_period_type: str
         "precision": int(entry.get("precision", 1)),
         "period_type": entry.get("period_type", default_period_type),
         "notes": entry.get("notes", ""),
+        # Evidence beside outcomes, never ranked: `contextual = true` in [source] or a metric.
+        "is_contextual": entry.get("contextual", source.get("contextual", False)),
         "source": source.get("name", ""),
         "publisher": source.get("publisher", ""),
         "licence": source.get("licence", ""),
@@ -216,6 +242,8 @@ def _metric_fields(entry: dict[str, Any], source: dict, default_period_type: str
         raise DescriptionError(f"metric {entry.get('code')}: unknown polarity {fields['polarity']}")
     if fields["period_type"] not in PeriodType.values:
         raise DescriptionError(f"metric {entry.get('code')}: unknown period type")
+    if not isinstance(fields["is_contextual"], bool):
+        raise DescriptionError(f"metric {entry.get('code')}: contextual must be true or false")
     return fields
 
 
@@ -541,9 +569,29 @@ def _save_metrics(description: Description) -> dict[str, Metric]:
             for name, value in fields.items():
                 setattr(metric, name, value)
             changed.append(metric)
+    _check_contextual_changes(changed)
     Metric.objects.bulk_create(new, batch_size=BATCH)
     Metric.objects.bulk_update(changed, [*METRIC_FIELDS, *SOURCE_FIELDS, "release_date"])
     return {metric.code: metric for metric in Metric.objects.filter(code__in=codes)}
+
+
+def _check_contextual_changes(changed: list[Metric]) -> None:
+    """A metric compared with an indicator cannot become evidence, nor evidence beside an
+    outcome become a ranked metric, while it is linked so."""
+    compared = BenchmarkLink.objects.filter(
+        metric__in=[metric for metric in changed if metric.is_contextual]
+    ).select_related("metric", "indicator")
+    beside = OutcomeEvidence.objects.filter(
+        metric__in=[metric for metric in changed if not metric.is_contextual]
+    ).select_related("metric", "outcome")
+    if link := compared.first():
+        raise DescriptionError(
+            CONTEXTUAL_COMPARED.format(code=link.metric.code, indicator=link.indicator.code)
+        )
+    if evidence := beside.first():
+        raise DescriptionError(
+            RANKED_EVIDENCE.format(code=evidence.metric.code, outcome=evidence.outcome.title)
+        )
 
 
 @transaction.atomic

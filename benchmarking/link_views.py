@@ -44,7 +44,10 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].queryset = Metric.objects.order_by("title")
+        # Contextual metrics are evidence beside outcomes, never ranked: not offered here.
+        self.fields["metric"].queryset = Metric.objects.filter(is_contextual=False).order_by(
+            "title"
+        )
         self.fields["metric"].label_from_instance = lambda m: f"{m.title} ({m.publisher})"
         self.fields["group"].queryset = ComparatorGroup.objects.filter(
             pk__in=[group.pk for group in groups]

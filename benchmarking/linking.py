@@ -15,6 +15,8 @@ from organisation.permissions import Action, require
 
 from .models import BenchmarkLink, ComparatorGroup, Metric
 
+CONTEXTUAL = "“{title}” is evidence, not for ranking: show it beside an outcome instead"
+
 
 @transaction.atomic
 @audited()
@@ -28,6 +30,8 @@ def link_indicator(
 ) -> BenchmarkLink:
     """Compare the indicator with the metric in the group, replacing any link it had."""
     require(by, Action.MANAGE_FRAMEWORK)
+    if metric.is_contextual:
+        raise ValueError(CONTEXTUAL.format(title=metric.title))
     note = definition_note.strip()
     link = BenchmarkLink.objects.select_for_update().filter(indicator=indicator).first()
     if link is None:

@@ -86,6 +86,12 @@ class Metric(models.Model):
     period_type = models.CharField(max_length=20, choices=PeriodType.choices)
     release_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    is_contextual = models.BooleanField(
+        "contextual (evidence, not for ranking)",
+        default=False,
+        help_text="Shown beside outcomes as evidence (a residents' survey, a needs "
+        "assessment); never ranked or compared with an indicator",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -202,3 +208,32 @@ class BenchmarkLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} ↔ {self.metric.code}"
+
+
+class OutcomeEvidence(models.Model):
+    """A contextual metric shown beside an outcome as "what the evidence says"."""
+
+    outcome = models.ForeignKey(
+        "strategy.Outcome", on_delete=models.CASCADE, related_name="evidence"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="evidence")
+    # Wards are not areas here: the Area table lists local authorities only.
+    areas = models.ManyToManyField(
+        Area,
+        blank=True,
+        related_name="evidence",
+        help_text="Whose figures are shown; none: the council's own area (its ONS code)",
+    )
+    note = models.TextField(blank=True, help_text="How to read it beside the outcome")
+
+    class Meta:
+        ordering = ["outcome", "metric__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "metric"], name="one_evidence_link_per_outcome_metric"
+            )
+        ]
+        verbose_name_plural = "outcome evidence"
+
+    def __str__(self) -> str:
+        return f"{self.outcome} ← {self.metric.code}"

@@ -1,5 +1,6 @@
 """The indicator page's "How we compare": where the council stands among other councils'
-published figures, for an indicator linked to a published metric."""
+published figures, for an indicator linked to a published metric; and the outcome and
+ambition pages' "What the evidence says": the contextual statistics linked to outcomes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.urls import reverse
 from indicators.models import Indicator, Period
 from organisation.queries import current_council
 from scorecards.panels import Panel
+from strategy.models import Ambition
 
+from .evidence_queries import linked_evidence, what_the_evidence_says
 from .models import BenchmarkLink
 from .queries import indicator_comparison
 
@@ -38,5 +41,24 @@ def indicator_panel(indicator: Indicator, period: Period) -> Panel | None:
             "link": link,
             "comparison": comparison,
             "metric_url": reverse("benchmarking:metric", args=[link.metric.code]) + "?" + query,
+        },
+    )
+
+
+def evidence_panel(theme, period: Period) -> Panel | None:
+    """The evidence beside an outcome, or beside each outcome of an ambition: the latest
+    published figures, whatever the scorecard's quarter (evidence is published when it is)."""
+    is_ambition = isinstance(theme, Ambition)
+    links = linked_evidence(ambition=theme) if is_ambition else linked_evidence(outcome=theme)
+    if not links:
+        return None
+    return Panel(
+        title="What the evidence says",
+        anchor="what-the-evidence-says",
+        template="benchmarking/_evidence_panel.html",
+        context={
+            "evidence": what_the_evidence_says(links, council=current_council()),
+            "is_ambition": is_ambition,
+            "period": period,
         },
     )

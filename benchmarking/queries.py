@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from charts import ranks
 from charts.bars import comparison_bars
 from status.benchmark import BenchmarkPosition, Quartile, benchmark_position
 from status.numbers import format_value
@@ -142,6 +143,27 @@ class Comparison:
             }
             for p in reversed(self.positions)
         ]
+
+    @property
+    def rank_chart(self):
+        """Our rank and quartile in each period, oldest first; None with fewer than two."""
+        if len(self.positions) < 2:
+            return None
+        return ranks.rank_chart(
+            title=f"{self.link.metric.title}: our rank in {self.link.group.name} over time",
+            points=[
+                (
+                    p.period,
+                    p.position.rank,
+                    p.position.of,
+                    p.position.quartile,
+                    p.is_improving,
+                    # Joint when another council's figure is the same as ours.
+                    sum(1 for value in p.group_values.values() if value == p.value) > 1,
+                )
+                for p in self.positions
+            ],
+        )
 
 
 def indicator_comparison(link: BenchmarkLink, *, council) -> Comparison | None:

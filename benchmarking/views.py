@@ -12,6 +12,7 @@ from django.urls import reverse
 from organisation.permissions import Action, require
 from organisation.queries import current_council
 
+from .evidence_queries import evidence_series
 from .models import BenchmarkLink, ComparatorGroup, Metric
 from .queries import groups_for, indicator_comparison, metric_view
 
@@ -55,6 +56,16 @@ def metric_page(request, code: str):
     council = current_council(request)
     if council is None:
         return render(request, "scorecards/empty.html")
+    if metric.is_contextual:
+        # Evidence, never ranked: its figures for our area and the areas shown beside outcomes.
+        return render(
+            request,
+            "benchmarking/evidence_metric.html",
+            {
+                "series": evidence_series(metric, council=council),
+                "breadcrumbs": [("Home", reverse("home")), _home(), (metric.title, None)],
+            },
+        )
     groups = groups_for(council)
     link = BenchmarkLink.objects.filter(metric=metric).select_related("indicator").first()
     default_group = link.group if link is not None else (groups[0] if groups else None)

@@ -9,4 +9,6 @@ wide drawing's text would be under 12 px (decision 0017).
 - ``charts.spc.spc_chart``: the XmR chart of an indicator (NHS Making Data Count)
 - ``charts.sparkline.sparkline``: a tiny trend line for a scorecard row
 - ``charts.bars.comparison_bars``: horizontal bars comparing authorities
+- ``charts.ranks.rank_chart``: the council's rank in its comparator group over time, against
+  the quartile bands
 """

@@ -400,6 +400,7 @@ def outcome_page(request, pk: int):
             "remove_url": reverse("framework:outcome_remove", args=[outcome.pk]),
             "linked": linked,
             "linked_heading": "Indicators linked to this outcome",
+            "evidence_url": reverse("benchmarking:outcome_evidence", args=[outcome.code]),
             "events": history(outcome),
         },
     )

@@ -20,6 +20,8 @@ def navigation(user) -> list[NavItem]:
     items = [NavItem("scorecards", "Scorecard", reverse("scorecards:organisation"))]
     items.append(NavItem("delivery", "Delivery plan", reverse("delivery:plan")))
     items.append(NavItem("risks", "Risks", reverse("risks:register")))
+    if can(user, Action.VIEW_SCORECARDS):
+        items.append(NavItem("benchmarking", "Benchmarking", reverse("benchmarking:metrics")))
     if can(user, Action.ENTER_VALUE) or can(user, Action.ENTER_FORECAST):
         items.append(NavItem("returns", "Your returns", reverse("returns:mine")))
     if can(user, Action.APPROVE_VALUE):

@@ -26,7 +26,7 @@ from status.spc import Assurance, Variation
 LICENCE_NAME = "OGL-UK-3.0"
 LICENCE_TITLE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-SCHEMA_VERSION = "1.1"  # 1.1: data_quality
+SCHEMA_VERSION = "1.2"  # 1.1: data_quality; 1.2: the benchmark_ fields
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,11 @@ def _row(attribute: str) -> Callable[[PublishedRow, str], object]:
 
 def _figure(attribute: str) -> Callable[[PublishedRow, str], object]:
     return lambda p, url: _number(getattr(p.row, attribute))
+
+
+def _compared(key: str) -> Callable[[PublishedRow, str], object]:
+    """A part of the row's comparison with other councils; None when it is not compared."""
+    return lambda p, url: (p.row.compared or {}).get(key) or None
 
 
 FIELDS: tuple[Field, ...] = (
@@ -339,6 +344,83 @@ FIELDS: tuple[Field, ...] = (
         "What is being done about it, where the service said.",
         _row("actions"),
         free_text=True,
+    ),
+    Field(
+        "benchmark_period",
+        "string",
+        "Compared with other councils: period",
+        "The period of other councils' published figures the indicator was compared with "
+        "(the latest published by the end of the reporting period), e.g. 2022/23; empty if "
+        "the indicator is not compared with other councils.",
+        _compared("period"),
+    ),
+    Field(
+        "benchmark_group",
+        "string",
+        "Compared with other councils: group",
+        "The councils it was compared with, e.g. English unitary authorities.",
+        _compared("group"),
+        free_text=True,
+    ),
+    Field(
+        "benchmark_rank",
+        "integer",
+        "Compared with other councils: rank",
+        "The council's rank in the group; 1 is the best. Councils with the same figure share "
+        "the best rank.",
+        _compared("rank"),
+    ),
+    Field(
+        "benchmark_group_size",
+        "integer",
+        "Compared with other councils: councils with a figure",
+        "How many councils of the group, the council included, had a figure for the period.",
+        _compared("of"),
+    ),
+    Field(
+        "benchmark_quartile",
+        "string",
+        "Compared with other councils: quartile",
+        "The council's quartile in the group, best first; empty when the statistic has no "
+        "better direction.",
+        _compared("quartile"),
+        enum=("top", "upper_middle", "lower_middle", "bottom"),
+    ),
+    Field(
+        "benchmark_figure_source",
+        "string",
+        "Compared with other councils: our figure",
+        "Which figure of the council's was compared: its own signed-off year value, or the "
+        "figure the publisher published for its area.",
+        _compared("figure_source"),
+    ),
+    Field(
+        "benchmark_source",
+        "string",
+        "Compared with other councils: source",
+        "The published statistic the indicator was compared with, and its publisher.",
+        lambda p, url: (
+            f"{p.row.compared['metric_title']}: {p.row.compared['source']}, "
+            f"{p.row.compared['publisher']}"
+            if p.row.compared
+            else None
+        ),
+        free_text=True,
+    ),
+    Field(
+        "benchmark_licence",
+        "string",
+        "Compared with other councils: licence",
+        "The licence of the published statistic, e.g. Open Government Licence v3.0.",
+        _compared("licence"),
+        free_text=True,
+    ),
+    Field(
+        "benchmark_url",
+        "string",
+        "Compared with other councils: web page",
+        "Where the publisher publishes the statistic.",
+        _compared("url"),
     ),
     Field(
         "report_id",

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from benchmarking.compared import with_comparisons
 from indicators.models import Period, ReportingCycle
 from organisation.models import Council
 from reports.appendices import AppendixRequest, appendices_for
@@ -83,6 +84,7 @@ def row_of(
         calculation=definition.calculation,
         source=definition.source,
         data_quality=str(reading.data_quality),
+        compared=reading.compared.as_dict() if reading.compared else None,
     )
 
 
@@ -115,6 +117,7 @@ def _extra_rows(
     readings = queries.read_indicators(
         found.indicators, report.period, today=today, council=council, in_force=found
     )
+    readings = with_comparisons(readings, council=council, ends_by=report.period.ends_on)
     return [
         row_of(readings[pk], report.period, standing=standing, ambition_codes=ambition_codes)
         for pk, standing in found.standings.items()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from charts.spc import spc_chart
 from charts.svg import Chart
 from status.direction import Direction
+from status.numbers import ordinal
 from status.polarity import Polarity
 from status.quality import Quality
 from status.rag import Rag
@@ -31,7 +32,12 @@ SNAPSHOT_VERSION = 1
 CONCERNING = {Variation.concerning_high, Variation.concerning_low}
 
 # Live figures in narrative: "[value:ASC-01]" becomes the figure when the report is built.
-TOKEN = re.compile(r"\[(value|target|status|direction|period|last_year):([A-Za-z0-9_.-]+)\]")
+TOKEN = re.compile(
+    r"\[(value|target|status|direction|period|last_year|quartile|rank):([A-Za-z0-9_.-]+)\]"
+)
+# Tokens that need the indicator to be compared with other councils (benchmarking).
+COMPARED_TOKENS = frozenset({"quartile", "rank"})
+NOT_COMPARED = "not compared with other councils"
 
 
 @dataclass
@@ -80,6 +86,9 @@ class Row:
     # Final, provisional or estimated (status.quality.Quality); snapshots older than this
     # field read as final.
     data_quality: str = "final"
+    # How it compares with other councils (benchmarking.compared.Compared as a dict), for an
+    # indicator linked to a published statistic; None otherwise, and in older snapshots.
+    compared: dict | None = None
 
     @property
     def rag_label(self) -> str:
@@ -345,13 +354,21 @@ def exceptions_of(rows: list[Row]) -> Exceptions:
 # Narrative tokens
 
 
-def token_problems(text: str, codes: set[str]) -> list[str]:
-    """Tokens in `text` naming indicators that are not in the report."""
-    return [
-        f"{match.group(0)} names {match.group(2)}, which is not in this report"
-        for match in TOKEN.finditer(text)
-        if match.group(2) not in codes
-    ]
+def token_problems(text: str, codes: set[str], compared: set[str] | None = None) -> list[str]:
+    """Tokens in `text` naming indicators that are not in the report, or (given `compared`,
+    the codes of those compared with other councils) asking where an indicator that is not
+    compared stands."""
+    problems = []
+    for match in TOKEN.finditer(text):
+        what, code = match.groups()
+        if code not in codes:
+            problems.append(f"{match.group(0)} names {code}, which is not in this report")
+        elif compared is not None and what in COMPARED_TOKENS and code not in compared:
+            problems.append(
+                f"{match.group(0)} names {code}, which is not compared with other councils: "
+                "link it to a published statistic on its framework page first"
+            )
+    return problems
 
 
 def fill_tokens(text: str, rows: dict[str, Row]) -> str:
@@ -373,6 +390,13 @@ def fill_tokens(text: str, rows: dict[str, Row]) -> str:
                 return row.direction_label.lower()
             case "period":
                 return row.period
+            case "quartile":
+                return row.compared["quartile_label"].lower() if row.compared else NOT_COMPARED
+            case "rank":
+                compared = row.compared
+                if not compared:
+                    return NOT_COMPARED
+                return f"{ordinal(compared['rank'])} of {compared['of']}"
             case _:
                 return row.last_year_shown or "no figure"
 

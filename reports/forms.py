@@ -87,7 +87,8 @@ def _text(label, help_text="", rows=5):
 
 TOKENS_HINT = (
     "To show a live figure, type a token such as [value:ASC-01]; it is filled in when the "
-    "report is made. Also [target:…], [status:…], [direction:…], [period:…], [last_year:…]."
+    "report is made. Also [target:…], [status:…], [direction:…], [period:…], [last_year:…], "
+    "and, for an indicator compared with other councils, [quartile:…] and [rank:…]."
 )
 
 

@@ -122,10 +122,11 @@ def default_recommendations(committee) -> str:
     return f"That {committee.name} notes the council's performance set out in this report."
 
 
-def report_codes(report: Report) -> set[str]:
-    """The codes of the indicators in the report as it stands (for checking tokens)."""
-    content = build_content(report)
-    return {row.code for row in content.rows()}
+def report_codes(report: Report) -> tuple[set[str], set[str]]:
+    """The codes of the indicators in the report as it stands, and of those compared with
+    other councils (for checking tokens)."""
+    rows = build_content(report).rows()
+    return {row.code for row in rows}, {row.code for row in rows if row.compared}
 
 
 @transaction.atomic
@@ -150,11 +151,11 @@ def save_report(
     if extra_indicators is not None:
         report.extra_indicators.set(extra_indicators)
     has_tokens = any(TOKEN.search(getattr(report, name)) for name in NARRATIVE_FIELDS)
-    codes = report_codes(report) if has_tokens else set()
+    codes, compared = report_codes(report) if has_tokens else (set(), set())
     problems = {
         name: found
         for name in NARRATIVE_FIELDS
-        if (found := token_problems(getattr(report, name), codes))
+        if (found := token_problems(getattr(report, name), codes, compared))
     }
     if problems:
         raise ValidationError({name: found[0] for name, found in problems.items()})

@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from benchmarking.compared import compared_for
 from indicators.models import Indicator, Period
 from organisation.models import OrgUnit
 from organisation.permissions import Action, require
@@ -57,6 +58,7 @@ class _TokenValues:
     direction_label: str
     period: str
     last_year_shown: str
+    compared: dict | None
 
 
 def narrative_with_figures(
@@ -75,6 +77,7 @@ def narrative_with_figures(
         return parts
     indicators = list(Indicator.objects.filter(code__in=codes))
     readings = read_indicators(indicators, period, today=today, council=council)
+    compared = compared_for(readings, council=council, ends_by=period.ends_on)
     values = {
         i.code: _TokenValues(
             figure_shown=r.figure_shown,
@@ -83,6 +86,7 @@ def narrative_with_figures(
             direction_label=r.direction.label,
             period=figure_period_label(r, period),
             last_year_shown=r.last_year_shown,
+            compared=compared[i.pk].as_dict() if i.pk in compared else None,
         )
         for i in indicators
         for r in [readings[i.pk]]

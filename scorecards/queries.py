@@ -13,12 +13,12 @@ outcomes of the version in force for the period, not today's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import QuerySet
 
-from benchmarking.compared import compared_for
+from benchmarking.compared import with_comparisons
 from indicators.definitions import first_reported_on
 from indicators.models import Baseline, Frequency, Indicator, IndicatorSet, Period
 from organisation.models import Council, OrgUnit, OrgUnitKind
@@ -127,11 +127,7 @@ def _build(
     readings = read_indicators(
         [s.indicator for s in chosen], period, today=today, council=council, in_force=found
     )
-    compared = compared_for(readings, council=council, ends_by=period.ends_on)
-    readings = {
-        pk: replace(r, compared=compared[pk]) if pk in compared else r
-        for pk, r in readings.items()
-    }
+    readings = with_comparisons(readings, council=council, ends_by=period.ends_on)
     shown = {pk: r for pk, r in readings.items() if filters.keep(r)}
     built = [s for s in sections(chosen, shown, sets) if s.readings]
     return Scorecard(
@@ -141,7 +137,7 @@ def _build(
         roll_up=_roll_up(shown.values()),
         indicator_count=len(chosen),
         standings={s.indicator.pk: s for s in chosen if s.indicator.pk in shown},
-        has_comparisons=bool(compared),
+        has_comparisons=any(r.compared for r in readings.values()),
     )
 
 

@@ -51,3 +51,13 @@ def format_value(value: Decimal | int, precision: int, unit: str = "") -> str:
     if unit and unit.lower() not in PLAIN_COUNT_UNITS:
         return f"{sign}{digits} {unit}"
     return f"{sign}{digits}"
+
+
+def ordinal(number: int) -> str:
+    """A rank in words: 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ORDINAL_SUFFIXES.get(number % 10, 'th')}"
+
+
+ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}

@@ -2,15 +2,17 @@
 English unitary authorities by its own signed-off year values, worked out here from its
 Value rows and the published figures."""
 
+import html
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from benchmarking.demo import ENGLISH_UNITARIES
-from benchmarking.models import Area, BenchmarkLink, ExternalValue, Tier
+from benchmarking.models import Area, BenchmarkLink, ExternalValue, Metric, OutcomeEvidence, Tier
 from benchmarking.positions import indicator_positions
 from demo.generate import load_demo
 from demo.tests.test_load_demo import FAST_HASHER, TODAY
@@ -56,10 +58,10 @@ def test_the_waste_indicators_are_linked_to_the_published_metrics(demo):
     assert {link.group.name for link in links.values()} == {ENGLISH_UNITARIES}
     assert links["WST-04"].definition_note.startswith("Ours counts incidents on public land")
     members = links["WST-01"].group.members
-    assert (
-        members.count()
-        == Area.objects.filter(tier=Tier.UNITARY, nation="England", is_current=True).count()
-    )
+    # Wyvern Vale's own (fictional) area, made for its evidence, joins no group.
+    unitaries = Area.objects.filter(tier=Tier.UNITARY, nation="England", is_current=True)
+    assert members.count() == unitaries.exclude(gss_code="E06000099").count()
+    assert not members.filter(gss_code="E06000099").exists()
 
 
 @pytest.mark.parametrize("code", ["WST-01", "WST-02"])
@@ -100,3 +102,31 @@ def test_the_indicator_page_shows_how_we_compare(client, demo, monkeypatch):
     assert "How we compare" in page
     assert "rank" in page and ENGLISH_UNITARIES in page
     assert "Open Government Licence v3.0" in page
+
+
+def test_the_demo_councils_own_evidence_is_beside_its_outcomes(client, demo, monkeypatch):
+    # Made up for the demo, for Wyvern Vale's fictional area, imported as contextual.
+    evidence = {
+        (link.outcome.code, link.metric.code)
+        for link in OutcomeEvidence.objects.select_related("outcome", "metric")
+    }
+    assert evidence == {
+        ("cohesive-communities", "demo-survey-satisfied-with-area"),
+        ("clean-streets", "demo-survey-satisfied-with-area"),
+        ("safe-communities", "demo-survey-safe-after-dark"),
+        ("independent-lives", "demo-jsna-aged-65-and-over"),
+        ("best-start", "demo-jsna-children-low-income"),
+    }
+    assert set(Metric.objects.filter(is_contextual=True).values_list("code", flat=True)) == {
+        code for _, code in evidence
+    }
+    assert Area.objects.get(gss_code="E06000099").name == "Wyvern Vale"
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    sign_in(client, User.objects.get(username="cllr.fraser"))
+    page = client.get(reverse("scorecards:ambition", args=["safe-healthy"])).content.decode()
+    words = " ".join(html.unescape(strip_tags(page)).split())
+    assert "What the evidence says" in words
+    assert "Wyvern Vale 66% (2024) 61% (2023) Up 5 percentage points on 2023 (improving)" in words
+    assert "Wyvern Vale 22.3% (2023) 21.9% (2022) Up 0.4 percentage points on 2022" in words
+    assert "Wyvern Vale Residents' Survey (demo: made-up figures)" in words

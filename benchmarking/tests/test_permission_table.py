@@ -12,7 +12,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from benchmarking.models import BenchmarkLink, ComparatorGroup, ExternalValue, Metric
+from benchmarking.models import (
+    BenchmarkLink,
+    ComparatorGroup,
+    ExternalValue,
+    Metric,
+    OutcomeEvidence,
+)
 from goldenthread.tests.test_permission_matrix import url_names
 from indicators.models import Indicator
 from organisation.tests.permission_tables import SIGN_IN, cells, checked_by
@@ -47,6 +53,19 @@ URLS = {
     "benchmarking:upload": lambda: reverse("benchmarking:upload"),
     # Linking is the performance team's too; posted without a statistic it is refused (400).
     "benchmarking:link": lambda: reverse("benchmarking:link", args=["WST-03"]),
+    # Evidence beside an outcome is the performance team's to choose; posted without a
+    # statistic it is refused (400) (the changes themselves: test_evidence_pages).
+    "benchmarking:outcome_evidence": lambda: reverse(
+        "benchmarking:outcome_evidence", args=["less-waste"]
+    ),
+    # Comparator groups are public data too; own groups are the performance team's to make,
+    # change and delete. Posted without a name the forms are refused (400); the one group is
+    # WST-03's, so deleting it is refused (400) (the changes themselves: test_group_pages).
+    "benchmarking:groups": lambda: reverse("benchmarking:groups"),
+    "benchmarking:group": lambda: reverse("benchmarking:group", args=[group_pk()]),
+    "benchmarking:group_add": lambda: reverse("benchmarking:group_add"),
+    "benchmarking:group_edit": lambda: reverse("benchmarking:group_edit", args=[group_pk()]),
+    "benchmarking:group_delete": lambda: reverse("benchmarking:group_delete", args=[group_pk()]),
 }
 TABLE = {
     #                        off   off2  appr  appr2 dir   perf  admin cllr  anon
@@ -54,6 +73,12 @@ TABLE = {
     "benchmarking:metric":  (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "benchmarking:upload":  (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
     "benchmarking:link":    (403,  403,  403,  403,  403,  200,  200,  403,  SIGN_IN),
+    "benchmarking:outcome_evidence": (403, 403, 403, 403, 403, 200, 200, 403, SIGN_IN),
+    "benchmarking:groups":  (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "benchmarking:group":   (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "benchmarking:group_add": (403, 403, 403,  403,  403,  200,  200,  403,  SIGN_IN),
+    "benchmarking:group_edit": (403, 403, 403, 403,  403,  200,  200,  403,  SIGN_IN),
+    "benchmarking:group_delete": (403, 403, 403, 403, 403, 200,  200,  403,  SIGN_IN),
 }  # fmt: skip
 # The same, posted to: the pages ignore what is posted; the import form, posted without a
 # file, answers with its errors (400).
@@ -63,12 +88,23 @@ POSTED = {
     "benchmarking:metric":  (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
     "benchmarking:upload":  (403,  403,  403,  403,  403,  400,  400,  403,  SIGN_IN),
     "benchmarking:link":    (403,  403,  403,  403,  403,  400,  400,  403,  SIGN_IN),
+    "benchmarking:outcome_evidence": (403, 403, 403, 403, 403, 400, 400, 403, SIGN_IN),
+    "benchmarking:groups":  (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "benchmarking:group":   (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "benchmarking:group_add": (403, 403, 403,  403,  403,  400,  400,  403,  SIGN_IN),
+    "benchmarking:group_edit": (403, 403, 403, 403,  403,  400,  400,  403,  SIGN_IN),
+    "benchmarking:group_delete": (403, 403, 403, 403, 403, 400,  400,  403,  SIGN_IN),
 }  # fmt: skip
+
+
+def group_pk() -> int:
+    return ComparatorGroup.objects.get().pk
 
 
 def database_state() -> dict:
     return {
         "links": list(BenchmarkLink.objects.values_list("indicator", "metric", "group")),
+        "evidence": list(OutcomeEvidence.objects.values_list("outcome", "metric", "note")),
         "values": list(ExternalValue.objects.order_by("pk").values_list("value", "marker")),
         "groups": list(ComparatorGroup.objects.values_list("name", "members")),
     }

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from charts.sparkline import sparkline
 from reports.content import Row
+from status.numbers import ordinal
 
 register = template.Library()
 
@@ -28,6 +29,23 @@ def trend_svg(row: Row, section_title: str = "") -> str:
         precision=row.precision,
         frequency=row.frequency,
     ).svg
+
+
+@register.filter(name="ordinal")
+def ordinal_filter(number: int) -> str:
+    return ordinal(number)
+
+
+@register.filter
+def any_compared(rows: list[Row]) -> bool:
+    return any(row.compared for row in rows)
+
+
+@register.filter
+def compared_sources(rows: list[Row]) -> list[dict]:
+    """The published statistics the rows are compared with, once each, in code order."""
+    found = {row.compared["metric"]: row.compared for row in rows if row.compared}
+    return [found[code] for code in sorted(found)]
 
 
 @register.filter

@@ -166,6 +166,13 @@ def _improvement_action() -> str:
     return reverse("improvement:action", args=[action.pk])
 
 
+def _unitaries_group() -> str:
+    from benchmarking.models import ComparatorGroup
+
+    group = ComparatorGroup.objects.filter(name="English unitary authorities").first()
+    return reverse("benchmarking:group", args=[group.pk])
+
+
 REGISTER_PAGE_TYPES = [
     PageType("delivery-plan", "director", lambda: reverse("delivery:plan")),
     PageType("programme", "director", _programme),
@@ -193,6 +200,18 @@ REGISTER_PAGE_TYPES = [
         "benchmark-link", "performance", lambda: reverse("benchmarking:link", args=["WST-01"])
     ),
     PageType("benchmark-upload", "performance", lambda: reverse("benchmarking:upload")),
+    PageType(
+        "outcome-evidence",
+        "councillor",
+        lambda: reverse("scorecards:outcome", args=["safe-communities"]),
+    ),
+    PageType(
+        "benchmark-evidence",
+        "performance",
+        lambda: reverse("benchmarking:outcome_evidence", args=["safe-communities"]),
+    ),
+    PageType("benchmark-groups", "performance", lambda: reverse("benchmarking:groups")),
+    PageType("benchmark-group", "councillor", _unitaries_group),
 ]
 
 
