@@ -210,6 +210,14 @@ REGISTER_PAGE_TYPES = [
         "performance",
         lambda: reverse("benchmarking:outcome_evidence", args=["safe-communities"]),
     ),
+    PageType(
+        "scorecard-by-quartile",
+        "performance",
+        lambda: (
+            reverse("scorecards:service", args=["waste-recycling"])
+            + "?quartile=top&quartile=upper_middle&quartile=lower_middle&quartile=bottom"
+        ),
+    ),
     PageType("benchmark-groups", "performance", lambda: reverse("benchmarking:groups")),
     PageType("benchmark-group", "councillor", _unitaries_group),
 ]
