@@ -12,9 +12,12 @@ from django.urls import reverse
 from organisation.permissions import Action, require
 from organisation.queries import current_council
 
+from .compared import quartile_label
 from .evidence_queries import evidence_series
-from .models import BenchmarkLink, ComparatorGroup, Metric
-from .queries import groups_for, indicator_comparison, metric_view
+from .models import BenchmarkLink, ComparatorGroup, GroupKind, Metric
+from .our_statistics import our_statistics
+from .positions import links_positions
+from .queries import groups_for, metric_view
 
 
 class ChooseForm(forms.Form):
@@ -31,20 +34,56 @@ def _home():
     return ("Benchmarking", reverse("benchmarking:metrics"))
 
 
+class GroupForm(forms.Form):
+    group = forms.TypedChoiceField(label="Compare our area with", coerce=int)
+
+    def __init__(self, data, *, groups):
+        super().__init__(data)
+        self.fields["group"].choices = [(group.pk, group.name) for group in groups]
+
+
 @login_required
 def metrics_page(request):
-    """The published metrics the council's indicators are compared with, latest quartile."""
+    """The published metrics the council's indicators are compared with, each with its latest
+    position, and every statistic published for our area with our position in a chosen group."""
     require(request.user, Action.VIEW_SCORECARDS)
     council = current_council(request)
-    links = BenchmarkLink.objects.select_related("indicator", "metric", "group")
+    links = list(BenchmarkLink.objects.select_related("indicator", "metric", "group"))
+    positions = links_positions(links, council=council) if council else {}
     rows = [
-        {"link": link, "comparison": indicator_comparison(link, council=council)}
-        for link in (links if council else [])
+        {
+            "link": link,
+            "latest": latest,
+            "quartile": quartile_label(latest.position.quartile) if latest else "",
+        }
+        for link in links
+        for latest in [positions[link.pk][-1] if positions.get(link.pk) else None]
     ]
+    groups = groups_for(council) if council else []
+    form = GroupForm(request.GET if "group" in request.GET else None, groups=groups)
+    group = None
+    if form.is_bound and form.is_valid():
+        group = next(g for g in groups if g.pk == form.cleaned_data["group"])
+    elif council is not None:
+        # By default the council's own tier in its nation (e.g. English unitary authorities).
+        group = (
+            ComparatorGroup.objects.filter(kind=GroupKind.TIER, members__gss_code=council.ons_code)
+            .order_by("name")
+            .first()
+        ) or (groups[0] if groups else None)
+        form = GroupForm({"group": group.pk if group else ""}, groups=groups)
+        form.is_valid()
     return render(
         request,
         "benchmarking/metrics.html",
-        {"rows": rows, "breadcrumbs": [("Home", reverse("home")), ("Benchmarking", None)]},
+        {
+            "rows": rows,
+            "form": form,
+            "group": group,
+            "ours": our_statistics(council, group) if council else None,
+            "council": council,
+            "breadcrumbs": [("Home", reverse("home")), ("Benchmarking", None)],
+        },
     )
 
 

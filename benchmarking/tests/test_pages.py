@@ -108,7 +108,7 @@ def test_the_list_page_gives_each_linked_metric_its_latest_quartile(client, town
     page = text(client.get(reverse("benchmarking:metrics")).content.decode())
 
     assert "Household waste recycled (%) WST-03" in page
-    assert "2025/26 Lower-middle quartile rank 3 of 4" in page
+    assert "2025/26 Lower-middle quartile 3rd of 4" in page
 
 
 def test_the_panel_asks_a_fixed_number_of_queries_however_many_members(client, town, published):
