@@ -51,6 +51,7 @@ class TwoFactorRequiredMiddleware:
                 reverse("accounts:two_factor"),
                 reverse("logout"),
                 reverse("publishing:home"),  # the public site asks no one to sign in
+                "/api/",  # the API reads no session: its public half asks no one to sign in
             )
         return path.startswith(self.open_paths)
 

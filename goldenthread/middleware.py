@@ -17,7 +17,11 @@ class PrivatePagesMiddleware:
     """Mark every response outside the public performance site `Cache-Control: private,
     no-store`, so no browser history, back button or shared proxy keeps a staff page (drafts,
     figures awaiting sign-off, embargoed reports). The public site (`/performance/`) sets its
-    own caching (`publishing.caching`); static files are answered before this runs."""
+    own caching (`publishing.caching`); static files are answered before this runs. Under
+    `/api/` only the public endpoints' responses, which say they are public
+    (`api.caching`), keep their own caching."""
+
+    API_PREFIX = "/api/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,9 +31,17 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if self.public_prefix is None:
             self.public_prefix = reverse("publishing:home")
-        if not request.path.startswith(self.public_prefix):
-            patch_cache_control(response, private=True, no_store=True)
+        if request.path.startswith(self.public_prefix):
+            return response
+        if request.path.startswith(self.API_PREFIX) and _says_public(response):
+            return response
+        patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _says_public(response) -> bool:
+    directives = response.get("Cache-Control", "").split(",")
+    return "public" in {d.split("=")[0].strip().lower() for d in directives}
 
 
 # The database unavailable for a moment (restarting, failing over, out of connections): a

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "delivery",
     "improvement",
     "benchmarking",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("improvement/", include("improvement.urls")),
     path("benchmarking/", include("benchmarking.urls")),
     path("performance/", include("publishing.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,7 +4,8 @@ Each public view is wrapped by `public_view`, which builds the request's `Public
 is released now), answers a conditional request with 304 Not Modified when nothing public has
 changed, and marks the response `Cache-Control: public, max-age=300` with an ETag and
 Last-Modified derived from the released reports. Public pages read nothing about the visitor,
-so one cached copy serves everyone.
+so one cached copy serves everyone. The public API (`api/`) answers through the same
+`public_response`, so its validators are derived the same way.
 
 Anything unknown or not released answers the same "Page not found", whether it never
 existed or is still under embargo.
@@ -46,6 +47,31 @@ def _identity(request: HttpRequest, publication: Publication) -> str:
     return hashlib.sha256(f"{publication.fingerprint()}\n{about}".encode()).hexdigest()[:32]
 
 
+def public_response(
+    request: HttpRequest,
+    respond: Callable[[Publication], HttpResponse],
+    *,
+    version: str = SITE_VERSION,
+) -> HttpResponse:
+    """Answer a request for something public: 304 Not Modified when nothing public has changed
+    since the client's copy, else `respond(publication)`; either way marked cacheable.
+    `version` names the layout of the response (the API's differs from the pages'), so that
+    a change of layout changes the ETag."""
+    publication = Publication(timezone.now())
+    etag = f'"{version}-{_identity(request, publication)}"'
+    modified = publication.last_modified()
+    modified_at = int(modified.timestamp()) if modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=modified_at)
+    if response is None:
+        response = respond(publication)
+    if response.status_code in (200, 304):
+        response.headers.setdefault("ETag", etag)
+        if modified_at is not None:
+            response.headers.setdefault("Last-Modified", http_date(modified_at))
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
 def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap a view taking (request, publication, **kwargs) with the public site's caching."""
 
@@ -53,21 +79,13 @@ def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
-        publication = Publication(timezone.now())
-        etag = f'"{SITE_VERSION}-{_identity(request, publication)}"'
-        modified = publication.last_modified()
-        modified_at = int(modified.timestamp()) if modified else None
-        response = get_conditional_response(request, etag=etag, last_modified=modified_at)
-        if response is None:
+
+        def respond(publication: Publication) -> HttpResponse:
             try:
-                response = view(request, publication, *args, **kwargs)
+                return view(request, publication, *args, **kwargs)
             except Http404:
-                response = not_found(request)
-        if response.status_code in (200, 304):
-            response.headers.setdefault("ETag", etag)
-            if modified_at is not None:
-                response.headers.setdefault("Last-Modified", http_date(modified_at))
-        patch_cache_control(response, public=True, max_age=MAX_AGE)
-        return response
+                return not_found(request)
+
+        return public_response(request, respond)
 
     return wrapped

@@ -338,6 +338,9 @@ def test_the_requirement_can_be_switched_on_in_the_demo(client, town, settings):
     password_step(client, "admin")
 
     assert client.get(reverse("scorecards:organisation"))["Location"].startswith(SET_UP_URL)
+    # The public site and the public API ask no one for a second factor.
+    assert client.get(reverse("publishing:home")).status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
 
 
 def test_the_command_line_removes_a_lost_app(town):

@@ -1,0 +1,251 @@
+"""What each public endpoint answers, read from the request's `Publication` only.
+
+Nothing here reads live figures: periods, ambitions, indicators, values and reports are those
+of released reports, exactly as the public site shows them. The lists are in a stable order
+(periods and reports latest first, then as the public site lists them; indicators and values
+by code), and shaping an item (its links, its fields) is kept apart from choosing the items,
+so that a page shapes only its own items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from publishing import opendata
+from publishing.addresses import downloads
+from publishing.published import (
+    IndicatorEntry,
+    Publication,
+    PublishedPeriod,
+    PublishedReport,
+    PublishedRow,
+)
+from reports.reporting import current_outputs
+
+LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute addresses, in this API and on the public site."""
+
+    request: HttpRequest
+
+    def api(self, name: str, *args, **params) -> str:
+        address = reverse(f"api-v1:{name}", args=args)
+        if params:
+            address += "?" + urlencode(params)
+        return self.request.build_absolute_uri(address)
+
+    def web(self, name: str, *args) -> str:
+        return self.request.build_absolute_uri(reverse(f"publishing:{name}", args=args))
+
+
+# Periods
+
+
+def periods(publication: Publication, *, kind: str | None = None) -> list[PublishedPeriod]:
+    return [p for p in publication.periods() if kind is None or p.kind == kind]
+
+
+def period_resources(
+    publication: Publication, found: Sequence[PublishedPeriod], links: Links
+) -> list[dict]:
+    return [
+        {
+            "code": period.code,
+            "label": period.label,
+            "kind": period.kind,
+            "starts_on": period.starts_on,
+            "ends_on": period.ends_on,
+            "reports": [report_link(r, links) for r in publication.reports_for(period)],
+            "values_url": links.api("values", period=period.code),
+            "web_url": links.web("scorecard", period.code),
+        }
+        for period in found
+    ]
+
+
+# Ambitions
+
+
+@dataclass(frozen=True)
+class PublicAmbition:
+    code: str
+    title: str
+    description: str
+    periods: list[str]  # codes, latest first
+
+
+def ambitions(publication: Publication) -> list[PublicAmbition]:
+    """The ambitions with published indicators, in the council's order (one since removed
+    keeps the title its report gave it, after the rest), as the public scorecards show them."""
+    found: dict[str, PublicAmbition] = {}
+    publication.load(publication.reports)  # every snapshot in one query
+    for period in publication.periods():
+        for section in publication.scorecard(period.code).sections:
+            if not section.code:
+                continue  # the indicators linked to no ambition
+            if section.code in found:
+                found[section.code].periods.append(period.code)
+            else:
+                found[section.code] = PublicAmbition(
+                    section.code, section.title, section.description, [period.code]
+                )
+    order = {a.code: n for n, a in enumerate(publication.ambitions)}
+    return sorted(found.values(), key=lambda a: (order.get(a.code, len(order)), a.code))
+
+
+def ambition_resources(found: Sequence[PublicAmbition], links: Links) -> list[dict]:
+    return [
+        {
+            "code": ambition.code,
+            "title": ambition.title,
+            "description": ambition.description,
+            "periods": ambition.periods,
+            "indicators_url": links.api("indicators", ambition=ambition.code),
+            "web_url": links.web("ambition", ambition.periods[0], ambition.code),
+        }
+        for ambition in found
+    ]
+
+
+# Indicators
+
+
+def indicators(publication: Publication, *, ambition: str | None = None) -> list[IndicatorEntry]:
+    """Every indicator with a published figure, by code; its definition as last published."""
+    entries = sorted(publication.indicators(), key=lambda e: e.code)
+    return [e for e in entries if ambition is None or ambition in e.latest.row.ambitions]
+
+
+def indicator_resource(entry: IndicatorEntry, links: Links) -> dict:
+    row = entry.latest.row
+    return {
+        "code": entry.code,
+        "title": row.title,
+        "unit": row.unit,
+        "precision": row.precision,
+        "polarity": row.polarity,
+        "frequency": row.frequency,
+        "owner": row.owner,
+        "ambitions": list(row.ambitions),
+        "measures": row.measures,
+        "purpose": row.purpose,
+        "calculation": row.calculation,
+        "source": row.source,
+        "latest_period": entry.latest.period.code,
+        "url": links.api("indicator", entry.code),
+        "web_url": links.web("indicator", entry.code),
+    }
+
+
+def indicator_with_values(publication: Publication, code: str, links: Links) -> dict | None:
+    found = publication.indicator(code)
+    if found is None:
+        return None
+    entry = IndicatorEntry(code=found.code, title=found.title, latest=found.latest)
+    return {**indicator_resource(entry, links), "values": value_records(found.readings, links)}
+
+
+# Values
+
+
+def values(
+    publication: Publication,
+    *,
+    period: str | None = None,
+    ambition: str | None = None,
+    indicator: str | None = None,
+) -> list[PublishedRow]:
+    """Published values, one per indicator per period: the latest period first, then by
+    indicator code."""
+    if period == LATEST:
+        latest = publication.latest_period()
+        chosen = [latest] if latest else []
+    else:
+        chosen = [p for p in publication.periods() if period is None or p.code == period]
+    if len(chosen) > 1:
+        publication.load(publication.reports)  # every snapshot in one query
+    rows = [row for p in chosen for row in publication.rows_for(p)]
+    return [
+        row
+        for row in rows
+        if (ambition is None or ambition in row.row.ambitions)
+        and (indicator is None or row.code == indicator)
+    ]
+
+
+def value_records(rows: Sequence[PublishedRow], links: Links) -> list[dict]:
+    """The open data's rows: the same fields, values and report addresses."""
+    return opendata.records(list(rows), lambda pk: links.web("report", pk))
+
+
+# Reports
+
+
+def reports(
+    publication: Publication,
+    *,
+    period: str | None = None,
+    kind: str | None = None,
+    committee: str | None = None,
+) -> list[PublishedReport]:
+    """Released reports, the latest period first (then by meeting and approval)."""
+    return [
+        r
+        for r in publication.reports
+        if (period is None or r.period.code == period)
+        and (kind is None or r.kind == kind)
+        and (committee is None or (r.report.committee and r.report.committee.code == committee))
+    ]
+
+
+def report(publication: Publication, pk: int) -> PublishedReport | None:
+    return next((r for r in publication.reports if r.pk == pk), None)
+
+
+def report_link(report: PublishedReport, links: Links) -> dict:
+    return {
+        "id": report.pk,
+        "name": report.name,
+        "url": links.api("report", report.pk),
+        "web_url": links.web("report", report.pk),
+    }
+
+
+def report_resources(found: Sequence[PublishedReport], links: Links) -> list[dict]:
+    files = current_outputs([r.report for r in found])  # one query for every report's files
+    resources = []
+    for report in found:
+        committee = report.report.committee
+        resources.append(
+            {
+                **report_link(report, links),
+                "title": report.title,
+                "kind": report.kind,
+                "kind_label": report.kind_label,
+                "period_code": report.period.code,
+                "period_label": report.period.label,
+                "period_kind": report.period.kind,
+                "committee": committee.name if committee else None,
+                "committee_code": committee.code if committee else None,
+                "meeting_starts_at": report.meeting_starts_at,
+                "released_at": report.released_at,
+                "files": [
+                    {
+                        "format": output_format,
+                        "label": label,
+                        "url": links.web("download", report.pk, output_format),
+                        "size": output.size or None,
+                    }
+                    for output_format, label, output in downloads(report.report, files)
+                ],
+            }
+        )
+    return resources

@@ -1,0 +1,197 @@
+"""What the public API answers, as typed schemas: the OpenAPI document is made from these.
+
+A published value has the open data's fields (`publishing.opendata.FIELDS`), with their names,
+types, meanings and lists of values, so the API and the open data files cannot disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import create_model
+
+from api.paging import Page
+from publishing.opendata import FIELDS
+from reports.models import OutputFormat, ReportKind
+
+FIELD = {f.name: f for f in FIELDS}
+# A figure is a JSON number: a whole number as an integer, as in the open data's JSON files.
+NUMBER = Annotated[int | float, Field(union_mode="left_to_right")]
+PYTHON_TYPES = {"string": str, "integer": int, "number": NUMBER, "datetime": datetime}
+
+
+def _one_of(name: str):
+    return Literal[FIELD[name].enum]
+
+
+def _value_field(field) -> tuple:
+    kind = Literal[field.enum] if field.enum else PYTHON_TYPES[field.type]
+    about = {"title": field.title, "description": field.description}
+    if field.required:
+        return kind, Field(..., **about)
+    return kind | None, Field(None, **about)
+
+
+PublishedValue = create_model(
+    "PublishedValue",
+    __base__=Schema,
+    __doc__="One indicator's figure for one published period, as the open data files give it.",
+    **{f.name: _value_field(f) for f in FIELDS},
+)
+
+
+def _page(item: type, name: str, about: str) -> type[Page]:
+    return create_model(name, __base__=Page, __doc__=about, results=(list[item], ...))
+
+
+class ReportLink(Schema):
+    id: int = Field(description="The report's number.")
+    name: str = Field(description="The report's title, with its period and committee.")
+    url: str = Field(description="The report in this API.")
+    web_url: str = Field(description="The report's page on the public site.")
+
+
+class Period(Schema):
+    """A reporting period some released report covers."""
+
+    code: str = Field(
+        description="The period's code: a quarter (2026-27-Q1) or a financial year (2025-26). "
+        "It does not change.",
+        examples=["2026-27-Q1"],
+    )
+    label: str = Field(description=FIELD["period_label"].description)
+    kind: _one_of("period_kind") = Field(description=FIELD["period_kind"].description)
+    starts_on: date = Field(description="The period's first day.")
+    ends_on: date = Field(description="The period's last day.")
+    reports: list[ReportLink] = Field(
+        description="The released reports that cover the period, the latest approved first: "
+        "where two hold the same indicator, the figure is the later one's."
+    )
+    values_url: str = Field(description="The period's published values in this API.")
+    web_url: str = Field(description="The period's scorecard on the public site.")
+
+
+class Ambition(Schema):
+    """One of the council's ambitions with published indicators."""
+
+    code: str = Field(description="The ambition's code. It does not change.", examples=["greener"])
+    title: str = Field(description="The ambition, as the council words it.")
+    description: str = Field(description="What the ambition means; may be empty.")
+    periods: list[str] = Field(
+        description="The codes of the published periods in which it has indicators, latest first."
+    )
+    indicators_url: str = Field(description="Its indicators in this API.")
+    web_url: str = Field(description="Its page on the public site, for its latest period.")
+
+
+class Indicator(Schema):
+    """An indicator's definition as last published: from the latest released report that
+    holds it."""
+
+    code: str = Field(description=FIELD["indicator_code"].description, examples=["WST-01"])
+    title: str = Field(description=FIELD["indicator_title"].description)
+    unit: str = Field(description=FIELD["unit"].description)
+    precision: int = Field(description=FIELD["precision"].description)
+    polarity: _one_of("polarity") = Field(description=FIELD["polarity"].description)
+    frequency: _one_of("frequency") = Field(description=FIELD["frequency"].description)
+    owner: str = Field(description=FIELD["owner"].description)
+    ambitions: list[str] = Field(
+        description="The codes of the council's ambitions the indicator contributes to."
+    )
+    measures: str = Field(description="What is measured.")
+    purpose: str = Field(description="Why it matters.")
+    calculation: str = Field(description="How it is calculated.")
+    source: str = Field(description="Where the data come from.")
+    latest_period: str = Field(description="The code of the latest period it was published for.")
+    url: str = Field(description="The indicator in this API, with every published value.")
+    web_url: str = Field(description="The indicator's page on the public site.")
+
+
+class IndicatorWithValues(Indicator):
+    values: list[PublishedValue] = Field(
+        description="Every published value, one per published period, latest first."
+    )
+
+
+class ReportFile(Schema):
+    format: Literal[tuple(OutputFormat.values)] = Field(description="The file's format.")
+    label: str = Field(description="The format in words.")
+    url: str = Field(description="Where to download it, on the public site.")
+    size: int | None = Field(description="Its size in bytes, where known.")
+
+
+class Report(Schema):
+    """A released report."""
+
+    id: int = Field(description="The report's number.")
+    title: str = Field(description="The report's own title.")
+    name: str = Field(
+        description="The title, with its period and committee where it leaves "
+        "them out, as the public site lists it."
+    )
+    kind: Literal[tuple(ReportKind.values)] = Field(description="What kind of report it is.")
+    kind_label: str = Field(description="The kind of report in words.")
+    period_code: str = Field(description="The code of the period it reports on.")
+    period_label: str = Field(description=FIELD["period_label"].description)
+    period_kind: _one_of("period_kind") = Field(description=FIELD["period_kind"].description)
+    committee: str | None = Field(description="The committee that received it, if any.")
+    committee_code: str | None = Field(description="That committee's code.")
+    meeting_starts_at: datetime | None = Field(
+        description="When the meeting that received it began, if any."
+    )
+    released_at: datetime = Field(description=FIELD["published_at"].description)
+    url: str = Field(description="The report in this API.")
+    web_url: str = Field(description="The report's page on the public site.")
+    files: list[ReportFile] = Field(description="Its files, made from the approved report.")
+
+
+PeriodPage = _page(Period, "PeriodPage", "A page of published periods.")
+AmbitionPage = _page(Ambition, "AmbitionPage", "A page of ambitions.")
+IndicatorPage = _page(Indicator, "IndicatorPage", "A page of indicators.")
+ValuePage = _page(PublishedValue, "ValuePage", "A page of published values.")
+ReportPage = _page(Report, "ReportPage", "A page of released reports.")
+
+
+# Filters
+
+
+class PeriodFilters(Schema):
+    kind: _one_of("period_kind") | None = Field(None, description="Only periods of this kind.")
+
+
+class IndicatorFilters(Schema):
+    ambition: str | None = Field(
+        None,
+        description="Only indicators contributing to this ambition (its code), as last published.",
+        examples=["greener"],
+    )
+
+
+class ValueFilters(Schema):
+    period: str | None = Field(
+        None,
+        description='Only this period\'s values (its code), or "latest" for the latest '
+        "published quarter (else year).",
+        examples=["latest"],
+    )
+    ambition: str | None = Field(
+        None, description="Only indicators contributing to this ambition (its code)."
+    )
+    indicator: str | None = Field(None, description="Only this indicator's values (its code).")
+    format: Literal["json", "csv"] | None = Field(
+        None,
+        description="csv for the whole table as CSV (not paged), with the open data's "
+        "columns; without it, the Accept header chooses (text/csv for CSV), else JSON.",
+    )
+
+
+class ReportFilters(Schema):
+    period: str | None = Field(None, description="Only reports for this period (its code).")
+    kind: Literal[tuple(ReportKind.values)] | None = Field(
+        None, description="Only reports of this kind."
+    )
+    committee: str | None = Field(
+        None, description="Only reports received by this committee (its code)."
+    )

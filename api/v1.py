@@ -1,0 +1,45 @@
+"""Version 1 of the API, under /api/v1/: its OpenAPI document, its documentation page and
+its endpoints. A change that would break a client needs a new version beside this one."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from api import problems
+from api.caching import public
+from api.docs import Documentation
+from api.public import router as public_router
+
+DESCRIPTION = """\
+Golden Thread's API: the council's published performance as data.
+
+The public endpoints need no sign-in. They read only released reports, exactly as the public
+performance site shows them: a report's figures appear nowhere until its release, and a
+withdrawn report's figures leave every response at once. Published data are under the Open
+Government Licence v3.0.
+
+Lists are paged (`page`, `page_size`) with the total `count` and links to the `next` and
+`previous` pages. Every response may be kept by a proxy for five minutes and carries an ETag
+and Last-Modified, so a conditional request is answered 304 Not Modified when nothing public
+has changed. Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+
+class GoldenThreadAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return problems.document_problems(schema)
+
+
+api = GoldenThreadAPI(
+    title="Golden Thread API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs=Documentation(),
+    docs_url="/docs/",
+    docs_decorator=public,
+)
+problems.install(api)
+api.add_router("/", public_router)
