@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "api.limits.ApiLimitsMiddleware",  # requests a minute and body size, before any work
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +144,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "scorecards:organisation"
 LOGOUT_REDIRECT_URL = "login"
+
+# The API's limits (api.limits): requests a minute from one address without a token, and
+# from one token; the largest request body it takes.
+API_ANONYMOUS_REQUESTS_PER_MINUTE = env_int("GOLDEN_THREAD_API_ANONYMOUS_PER_MINUTE", 120)
+API_TOKEN_REQUESTS_PER_MINUTE = env_int("GOLDEN_THREAD_API_TOKEN_PER_MINUTE", 600)
+API_MAX_BODY_BYTES = env_int("GOLDEN_THREAD_API_MAX_BODY_BYTES", 1_000_000)
 
 # django-axes: lock an account and address out after repeated failures.
 AXES_FAILURE_LIMIT = env_int("GOLDEN_THREAD_LOGIN_FAILURE_LIMIT", 5)
