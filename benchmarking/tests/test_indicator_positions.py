@@ -26,7 +26,7 @@ from organisation.tests.factories import CouncilFactory
 from scorecards.tests.builders import Returns
 from status.benchmark import Quartile
 
-from .builders import OURS, make_areas, make_group, make_metric, publish
+from .builders import OURS, make_areas, make_group, make_metric, publish, publish_two_years
 
 pytestmark = pytest.mark.django_db
 
@@ -36,18 +36,7 @@ def link():
     ensure_periods(first_year=2022, last_year=2024)
     areas = make_areas()
     metric = make_metric()
-    publish(
-        metric,
-        areas,
-        "2022/23",
-        {"E06000901": "10", "E06000902": "20", "E06000903": "30", "E06000904": "40", OURS: "25"},
-    )
-    publish(
-        metric,
-        areas,
-        "2023/24",
-        {"E06000901": "12", "E06000902": "22", "E06000903": "32", "E06000904": "42", OURS: "27"},
-    )
+    publish_two_years(metric, areas)
     indicator = IndicatorFactory(code="WST-01")
     Returns().series(indicator, ["2022-23-Q3", "2022-23-Q4"], [31, 35])
     return BenchmarkLink.objects.create(indicator=indicator, metric=metric, group=make_group(areas))

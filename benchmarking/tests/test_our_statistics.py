@@ -15,7 +15,7 @@ from benchmarking.our_statistics import our_statistics
 from organisation.models import Role
 from organisation.tests.factories import CouncilFactory, UserFactory
 
-from .builders import OURS, make_areas, make_group, make_metric, publish
+from .builders import OURS, make_areas, make_group, make_metric, publish, publish_two_years
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +25,7 @@ def world():
     council = CouncilFactory(ons_code=OURS)
     areas = make_areas()
     metric = make_metric()
-    publish(
-        metric,
-        areas,
-        "2022/23",
-        {"E06000901": "10", "E06000902": "20", "E06000903": "30", "E06000904": "40", OURS: "25"},
-    )
-    publish(
-        metric,
-        areas,
-        "2023/24",
-        {"E06000901": "12", "E06000902": "22", "E06000903": "32", "E06000904": "42", OURS: "27"},
-    )
+    publish_two_years(metric, areas)
     return council, areas, make_group(areas)
 
 

@@ -25,7 +25,7 @@ from reports.reporting import save_report
 from scorecards.tests.builders import Returns
 from strategy.tests.factories import AmbitionFactory, CommitteeFactory, OutcomeFactory
 
-from .builders import OURS, make_areas, make_group, make_metric, publish
+from .builders import OURS, make_areas, make_group, make_metric, publish_two_years
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +43,7 @@ def report():
     metric = make_metric()
     metric.url = "https://example.gov.uk/waste"
     metric.save()
-    publish(
-        metric,
-        areas,
-        "2022/23",
-        {"E06000901": "10", "E06000902": "20", "E06000903": "30", "E06000904": "40", OURS: "25"},
-    )
-    publish(
-        metric,
-        areas,
-        "2023/24",
-        {"E06000901": "12", "E06000902": "22", "E06000903": "32", "E06000904": "42", OURS: "27"},
-    )
+    publish_two_years(metric, areas)
     returns = Returns()
     made = {}
     for code in ("WST-01", "WST-09"):

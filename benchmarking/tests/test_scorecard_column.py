@@ -24,7 +24,7 @@ from scorecards.filters import Filters
 from scorecards.queries import service_scorecard
 from scorecards.tests.builders import Returns
 
-from .builders import OURS, make_areas, make_group, make_metric, publish
+from .builders import OURS, make_areas, make_group, make_metric, publish_two_years
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +39,7 @@ def world(monkeypatch):
     waste = OrgUnitFactory(council=council, code="waste", name="Waste and Recycling")
     areas = make_areas()
     metric = make_metric()
-    publish(
-        metric,
-        areas,
-        "2022/23",
-        {"E06000901": "10", "E06000902": "20", "E06000903": "30", "E06000904": "40", OURS: "25"},
-    )
-    publish(
-        metric,
-        areas,
-        "2023/24",
-        {"E06000901": "12", "E06000902": "22", "E06000903": "32", "E06000904": "42", OURS: "27"},
-    )
+    publish_two_years(metric, areas)
     compared = IndicatorFactory(code="WST-01", title="Recycling rate", owner=waste)
     alone = IndicatorFactory(code="WST-09", title="Bins collected on time", owner=waste)
     returns = Returns()
