@@ -38,6 +38,7 @@ from accounts.two_factor import (
     remove_two_factor,
     set_up_two_factor,
 )
+from api.tokens import tokens_of
 from organisation.permissions import roles_of
 
 PASSWORDS_OFF = "Passwords are switched off here. Sign in with {provider}."
@@ -134,7 +135,8 @@ def sign_in_code_page(request):
 
 @login_required
 def account_page(request):
-    """/account/: who you are signed in as, how, what you may do, and your two-factor sign-in."""
+    """/account/: who you are signed in as, how, what you may do, your two-factor sign-in and
+    your API tokens."""
     user = request.user
     roles = sorted(role.label for role in roles_of(user))
     method = sign_in_method(request)
@@ -149,6 +151,7 @@ def account_page(request):
             "has_two_factor": has_two_factor(user),
             "may_use_two_factor": may_use_two_factor(user),
             "must_use_two_factor": must_use_two_factor(user),
+            "tokens": tokens_of(user),
             "nav_current": "account",
         },
     )

@@ -43,6 +43,10 @@ def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            # A write at a public address (a figure sent to /values/) is never public.
+            return view(request, *args, **kwargs)
+
         def respond(publication: Publication) -> HttpResponse:
             request.publication = publication
             return view(request, *args, **kwargs)

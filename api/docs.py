@@ -2,9 +2,10 @@
 
 django-ninja's own pages (Swagger UI, Redoc) run JavaScript from a CDN, which the site's
 Content Security Policy forbids. This page is a plain GOV.UK page instead, with no script of
-its own: every endpoint's method and address, summary, parameters, responses, the fields of
-what it returns, and an example `curl` line, all read from the same document clients use, so
-the page cannot describe an API other than the one served.
+its own: every endpoint's method and address, summary, whether it needs a token, parameters,
+the fields of a request body, responses, the fields of what it returns, and an example `curl`
+line, all read from the same document clients use, so the page cannot describe an API other
+than the one served.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from django.urls import reverse
 from ninja.openapi.docs import DocsBase
 
 from api.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from api.problems import INVALID_PARAMETERS, INVALID_PARAMETERS_ANCHOR, NOT_FOUND, PROBLEM_JSON
+from api.problems import (
+    CHANGED_ANCHOR,
+    INVALID_PARAMETERS,
+    INVALID_PARAMETERS_ANCHOR,
+    NOT_FOUND,
+    NOT_FOUND_SIGNED_IN,
+    NOT_RECORDED_ANCHOR,
+    PROBLEM_JSON,
+    REUSED_ANCHOR,
+)
 from publishing.caching import MAX_AGE
 
 REF = "#/components/schemas/"
@@ -62,6 +72,8 @@ class Endpoint:
     fields: list[Property] = field(default_factory=list)
     fields_of: str = ""  # what the fields describe: the result, or each of the page's results
     examples: list[str] = field(default_factory=list)
+    needs_token: bool = False  # signed in: `Authorization: Bearer <token>`
+    body: list[Property] = field(default_factory=list)  # the fields of a JSON request body
 
 
 class Documentation(DocsBase):
@@ -84,6 +96,11 @@ class Documentation(DocsBase):
                 "not_found": NOT_FOUND,
                 "invalid_parameters": INVALID_PARAMETERS,
                 "invalid_parameters_anchor": INVALID_PARAMETERS_ANCHOR,
+                "not_found_signed_in": NOT_FOUND_SIGNED_IN,
+                "not_recorded_anchor": NOT_RECORDED_ANCHOR,
+                "changed_anchor": CHANGED_ANCHOR,
+                "reused_anchor": REUSED_ANCHOR,
+                "account_url": request.build_absolute_uri(reverse("accounts:account")),
                 "breadcrumbs": [
                     ("Performance", reverse("publishing:home")),
                     ("Open data", reverse("publishing:data")),
@@ -106,7 +123,11 @@ def endpoints(schema: dict, *, base: str) -> list[Endpoint]:
                 anchor=operation.get("operationId", f"{method}-{path}"),
                 summary=operation.get("summary", ""),
                 description=operation.get("description", ""),
+                needs_token=bool(operation.get("security")),
             )
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                _, endpoint.body = _fields(body.get("schema", {}), components)
             for parameter in operation.get("parameters", []):
                 endpoint.parameters.append(
                     Parameter(
@@ -186,7 +207,7 @@ def type_words(schema: dict, components: dict, *, nullable: bool = True) -> str:
         words += f", {limits[0]} to {limits[1]}"
     elif limits[0] is not None:
         words += f", at least {limits[0]}"
-    if "default" in schema and schema["default"] is not None:
+    if schema.get("default") not in (None, ""):
         words += f", default {schema['default']}"
     return words
 
@@ -195,13 +216,32 @@ def _plural(words: str) -> str:
     return "objects " + words.removeprefix("object ") if words.startswith("object ") else words
 
 
+# What the examples send to the signed-in endpoints.
+TOKEN_EXAMPLE = "gt_0123abcd_…"
+BODY_EXAMPLE = (
+    '{"indicator": "WST-01", "period": "2026-27-Q2", "figure": "61.7", '
+    '"commentary": "The contractor\u2019s September tonnage", "lock_version": 3}'
+)
+
+
 def _examples(endpoint: Endpoint, *, base: str) -> list[str]:
-    """curl lines: the plain request, and the CSV one (with the query's examples) where the
+    """curl lines: the plain request (with a token, for a signed-in endpoint; with a body and
+    an Idempotency-Key, for a write), and the CSV one (with the query's examples) where the
     endpoint offers CSV."""
     path = endpoint.path
     for parameter in endpoint.parameters:
         if parameter.location == "path":
             path = path.replace("{" + parameter.name + "}", str(parameter.example))
+    if endpoint.needs_token:
+        sign_in = shlex.quote(f"Authorization: Bearer {TOKEN_EXAMPLE}")
+        if endpoint.body:
+            key = next(p.example for p in endpoint.parameters if p.location == "header")
+            return [
+                f"curl -H {sign_in} -H 'Content-Type: application/json' "
+                f"-H {shlex.quote(f'Idempotency-Key: {key}')} "
+                f"-d {shlex.quote(BODY_EXAMPLE)} {shlex.quote(base + path)}"
+            ]
+        return [f"curl -H {sign_in} {shlex.quote(base + path)}"]
     lines = [f"curl {shlex.quote(base + path)}"]
     if any(a.status == "200" and "text/csv" in a.media_types for a in endpoint.answers):
         query = {

@@ -9,6 +9,7 @@ from api import problems
 from api.caching import public
 from api.docs import Documentation
 from api.public import router as public_router
+from api.signed_in import router as signed_in_router
 
 DESCRIPTION = """\
 Golden Thread's API: the council's published performance as data.
@@ -19,9 +20,15 @@ withdrawn report's figures leave every response at once. Published data are unde
 Government Licence v3.0.
 
 Lists are paged (`page`, `page_size`) with the total `count` and links to the `next` and
-`previous` pages. Every response may be kept by a proxy for five minutes and carries an ETag
-and Last-Modified, so a conditional request is answered 304 Not Modified when nothing public
-has changed. Errors are RFC 9457 problem details (`application/problem+json`).
+`previous` pages. Every public response may be kept by a proxy for five minutes and carries an
+ETag and Last-Modified, so a conditional request is answered 304 Not Modified when nothing
+public has changed. Errors are RFC 9457 problem details (`application/problem+json`).
+
+The signed-in endpoints need a personal API token, made on your account page and sent as
+`Authorization: Bearer <token>`. It acts as you, with your role and the services you answer
+for, never more: it reads the figures in your scope, drafts included, lists the returns due
+from you and sends figures into the same checks and sign-off as the return form. Their
+answers are never kept (`Cache-Control: private, no-store`).
 """
 
 
@@ -43,3 +50,4 @@ api = GoldenThreadAPI(
 )
 problems.install(api)
 api.add_router("/", public_router)
+api.add_router("/", signed_in_router)

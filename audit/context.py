@@ -34,6 +34,7 @@ class Acting:
     source: str = ""  # "" until something says: then `default_source()`
     reason: str = ""
     paused: bool = False  # a bulk load that records itself as one entry
+    token: str = ""  # the API token acting for the person, named: “Housing system” (gt_ab12cd34)
 
     def person(self):
         """The signed-in person acting, or None."""
@@ -55,21 +56,20 @@ def current() -> Acting:
 
 
 @contextmanager
-def acting(user=_UNSET, *, source: str | None = None, reason: str | None = None):
-    """Within this block, changes are recorded as made by `user`, from `source`, for `reason`
-    (each left as it was outside the block when not given)."""
-    changes = {
-        name: value
-        for name, value in (("user", user), ("source", source), ("reason", reason))
-        if value is not _UNSET and value is not None
-    }
+def acting(
+    user=_UNSET, *, source: str | None = None, reason: str | None = None, token: str | None = None
+):
+    """Within this block, changes are recorded as made by `user`, from `source`, for `reason`,
+    through `token` (each left as it was outside the block when not given)."""
+    given = (("user", user), ("source", source), ("reason", reason), ("token", token))
+    changes = {name: value for name, value in given if value is not _UNSET and value is not None}
     if user is None:
         changes["user"] = None
-    token = _acting.set(replace(_acting.get(), **changes))
+    outside = _acting.set(replace(_acting.get(), **changes))
     try:
         yield _acting.get()
     finally:
-        _acting.reset(token)
+        _acting.reset(outside)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ class Source(models.TextChoices):
     COMMAND = "command", "Command"
     IMPORT = "import", "Import"
     SYSTEM = "system", "System"
+    API = "api", "API"  # a change made with a personal API token
 
 
 class AuditEntryQuerySet(models.QuerySet):

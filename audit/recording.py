@@ -118,6 +118,8 @@ AUDITED: dict[str, Audited] = {
         fields=("report", "format", "is_draft", "content_hash", "file", "requested_by"),
         only_deletions=True,
     ),
+    # Personal API tokens made and revoked: never their secret's hash, nor each use.
+    "api.ApiToken": Audited(fields=("user", "name", "prefix", "expires_at", "revoked_at")),
 }
 
 
@@ -257,10 +259,12 @@ def _everything(instance, fields) -> dict:
 # --- Who, from where, why --------------------------------------------------------------------
 
 
-def _actor_name(person, source: str) -> str:
+def _actor_name(person, source: str, token: str = "") -> str:
     if person is not None:
         full = person.get_full_name()
-        return f"{full} ({person.get_username()})" if full else person.get_username()
+        name = f"{full} ({person.get_username()})" if full else person.get_username()
+        # A change made through the API names the token as well as its person.
+        return f"{name} with API token {token}"[:200] if token else name
     return context.console_name() if source == Source.COMMAND else ""
 
 
@@ -291,7 +295,7 @@ def record(
         after=after,
         reason=reason or acting.reason,
         actor=person,
-        actor_name=_actor_name(person, source),
+        actor_name=_actor_name(person, source, acting.token),
         source=source,
     )
 

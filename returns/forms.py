@@ -243,6 +243,16 @@ class ReturnForm:
     def proposed_figures(self) -> dict:
         return {form.indicator.pk: form.cleaned_data.get("figure") for form in self.editable}
 
+    def validate(self, judge, *, submitting: bool) -> bool:
+        """Every check a return's figures get before they are saved, in order: the types
+        (`parse`), then the return's rules (`check`) against the rows `judge(proposed=…)` gives
+        with the typed figures, which the form keeps to show the status each would get. The
+        return page and the API both call this, so the two cannot check differently."""
+        if not self.parse():
+            return False
+        self.rows = judge(proposed=self.proposed_figures())
+        return self.check(self.rows, submitting=submitting)
+
     def check(self, rows_judged, *, submitting: bool) -> bool:
         """Apply the return's rules to parsed forms, given rows judged with the proposed
         figures. Errors go on the fields; unconfirmed unusual figures become warnings,

@@ -18,8 +18,11 @@ SIGN_IN = "sign-in"
 #   off   off2  appr  appr2 dir   perf  admin cllr  anon
 # fmt: off
 PAGES = {
-    "accounts:account":    (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN),
-    "accounts:two_factor": (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN),
+    "accounts:account":      (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN),
+    "accounts:two_factor":   (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN),
+    "accounts:new_token":    (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN),
+    # A post only (api/tests/test_tokens.py revokes, goldenthread's MATRIX checks who may).
+    "accounts:revoke_token": (405, 405, 405, 405, 405, 405, 405, 405, SIGN_IN),
 }
 # fmt: on
 
@@ -51,6 +54,7 @@ def test_every_accounts_url_is_in_the_table():
     [
         reverse("accounts:account"),
         reverse("accounts:two_factor"),
+        reverse("accounts:new_token"),
         reverse("login"),
     ],
 )

@@ -84,3 +84,34 @@ def test_the_page_runs_no_script_of_its_own_and_nothing_from_elsewhere(page_and_
 )
 def test_types_in_words(schema, words):
     assert type_words(schema, {}) == words
+
+
+def test_the_signed_in_endpoints_say_they_need_a_token_and_show_their_body(page_and_document):
+    _, text, document = page_and_document
+    signed_in = [
+        operation
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        if operation.get("security")
+    ]
+    assert text.count("Needs a personal API token") == len(signed_in) == 4
+    assert "curl -H 'Authorization: Bearer gt_0123abcd_…' http://testserver/api/v1/me/" in text
+    assert (
+        "curl -H 'Authorization: Bearer gt_0123abcd_…' -H 'Content-Type: application/json' "
+        "-H 'Idempotency-Key: 7c9e6679-7425-40de-944b-e07c1f9c1a2b' -d "
+    ) in text
+    for name, details in document["components"]["schemas"]["FigureIn"]["properties"].items():
+        assert f"<code>{name}</code>" in text, name
+        assert details["description"] in text, name
+
+
+def test_every_kind_of_problem_the_api_names_is_explained_on_the_page(page_and_document):
+    _, text, _ = page_and_document
+    for anchor in (
+        "invalid-parameters",
+        "figure-not-recorded",
+        "changed-since-you-read-it",
+        "idempotency-key-reused",
+        "signed-in",
+    ):
+        assert f'id="{anchor}"' in text, anchor

@@ -32,6 +32,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from api.models import ApiToken
+from api.tokens import create_token
 from audit.models import AuditEntry
 from indicators.models import (
     CycleState,
@@ -303,6 +305,26 @@ def email_choices_saved(town, user, response):
     assert email_choices(user) == {"cycle_opened"}
 
 
+# A person's own API tokens: anyone signed in makes them; only their owner revokes one.
+TOKEN_NAME = "Housing system"
+
+
+def token_made(town, user, response):
+    token = ApiToken.objects.get(user=user, name=TOKEN_NAME)
+    assert token.shown_prefix.encode() in response.content  # its secret, shown this once
+
+
+def officers_token(town) -> ApiToken:
+    """The Waste data owner's token (made once), for the others to try to revoke."""
+    officer = town.personas["officer"]
+    token = ApiToken.objects.filter(user=officer, name=TOKEN_NAME).first()
+    return token or create_token(user=officer, name=TOKEN_NAME).token
+
+
+def token_revoked(town, user, response):
+    assert officers_token(town).revoked_at is not None
+
+
 STATE_CHANGES = {
     "save draft": StateChange(
         "returns:service",
@@ -482,6 +504,19 @@ STATE_CHANGES = {
         lambda town: ("post", reverse("notices:settings"), {"email_kinds": ["cycle_opened"]}),
         email_choices_saved,
     ),
+    # The secret is shown in the answer to the post itself (200), never after a redirect.
+    "make API token": StateChange(
+        "accounts:new_token",
+        200,
+        lambda town: ("post", reverse("accounts:new_token"), {"name": TOKEN_NAME, "days": "90"}),
+        token_made,
+    ),
+    "revoke API token": StateChange(
+        "accounts:revoke_token",
+        302,
+        lambda town: ("post", reverse("accounts:revoke_token"), {"token": officers_token(town).pk}),
+        token_revoked,
+    ),
 }
 
 # fmt: off
@@ -509,6 +544,8 @@ MATRIX = {
     "open notice":                 (302,  404,  404,  404,  404,  404,  404,  404,  SIGN_IN),
     "mark notices read":           (302,  302,  302,  302,  302,  302,  302,  302,  SIGN_IN),
     "choose notice emails":        (302,  302,  302,  302,  302,  302,  302,  302,  SIGN_IN),
+    "make API token":              (200,  200,  200,  200,  200,  200,  200,  200,  SIGN_IN),
+    "revoke API token":            (302,  404,  404,  404,  404,  404,  404,  404,  SIGN_IN),
 }
 # fmt: on
 
@@ -610,6 +647,7 @@ def database_state() -> dict:
         "audit entries": AuditEntry.objects.count(),
         "notices": list(Notice.objects.order_by("pk").values_list("pk", "read_at")),
         "emails sent": len(mail.outbox),
+        "api tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
     }
 
 
@@ -723,8 +761,10 @@ def test_an_approver_cannot_sign_off_their_own_submission_on_the_page(client, to
 # --- Internal audit reads, and changes nothing ----------------------------------------------
 
 # An internal auditor gets what a councillor gets on every row of MATRIX and READ_ONLY, except
-# the audit log's own pages.
+# the audit log's own pages. The one thing they change is their own: an API token, which reads
+# no more than they do.
 AUDITOR_ALSO_READS = {"audit:log", "audit:export"}
+AUDITOR_OWN_CHANGES = {"make API token"}
 
 
 @pytest.fixture
@@ -747,7 +787,17 @@ def test_an_internal_auditor_reads_the_audit_log_and_changes_nothing(
 ):
     if row in STATE_CHANGES:
         step = STATE_CHANGES[row]
-        request_and_check(client, auditor, step.request(town), expected, success=step.success)
+        happened = None
+        if row in AUDITOR_OWN_CHANGES:
+            happened = lambda response: step.happened(town, auditor, response)  # noqa: E731
+        request_and_check(
+            client,
+            auditor,
+            step.request(town),
+            expected,
+            success=step.success,
+            happened=happened,
+        )
     else:
         request = ("get", READ_ONLY_URLS[row](town), {})
         request_and_check(client, auditor, request, expected)
@@ -795,7 +845,7 @@ TABLE_OF_NAMESPACE = {
     "improvement": "improvement/tests/test_pages.py",
     "benchmarking": "benchmarking/tests/test_permission_table.py",
     "publishing": "publishing/tests/test_pages.py (no sign-in: released reports only)",
-    "api-v1": "api/tests/test_embargo.py (no sign-in yet: released reports only)",
+    "api-v1": "api/tests/test_embargo.py (public), api/tests/test_signed_in.py (tokens)",
     "admin": "goldenthread/tests/test_admin.py (per model and per role)",
 }
 

@@ -19,7 +19,7 @@ def test_the_api_documentation_is_accessible(page, live_server, browser_errors):
     assert response.headers["cache-control"] == "public, max-age=300"
     expect(page.get_by_role("heading", level=1)).to_have_text("Golden Thread API")
     contents = page.locator("main ul.govuk-list").first.get_by_role("link")
-    expect(contents).to_have_count(7)
+    expect(contents).to_have_count(11)  # 7 public endpoints, 4 signed in
     contents.nth(4).click()
     expect(page.locator(":target")).to_have_text("Published values")
     assert_accessible(page)
