@@ -201,9 +201,12 @@ def summarise() -> DemoSummary:
     )
 
 
-def load_registers(today: date, people: dict[str, User], seed: int) -> None:
+def load_registers(
+    today: date, people: dict[str, User], seed: int, *, improvement: bool = True
+) -> None:
     """Budgets and forecasts, the delivery plan, the risk register and improvement actions,
-    before the reports, so the appendices built when a report is approved carry them."""
+    before the reports, so the appendices built when a report is approved carry them.
+    `improvement=False` leaves out the improvement actions, which name demo indicators."""
     returners = {
         spec.code: (people[owner], people[approver])
         for spec in SERVICES
@@ -222,7 +225,8 @@ def load_registers(today: date, people: dict[str, User], seed: int) -> None:
     load_delivery(today=today, people=people, returners=returners, seed=seed)
     load_risks(today=today, people=people, returners=returners, seed=seed)
     load_service_plans(today=today, people=people, returners=returners, seed=seed)
-    load_improvement(today=today, people=people, seed=seed)
+    if improvement:
+        load_improvement(today=today, people=people, seed=seed)
     load_benchmarking(by=people["performance"])
 
 
