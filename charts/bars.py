@@ -21,7 +21,7 @@ MOST_LABEL_WIDTH = 240
 US = " (us)"
 # The narrow drawing, for a phone: 320 units wide (its 14-unit text stays at 12 px or more in the
 # 290 px a 320 px screen leaves it), each authority's name above its bar, not beside it.
-NARROW_WIDTH = 320
+NARROW_WIDTH = svg.NARROW_WIDTH
 NARROW_ROW = 46
 NARROW_LABEL = 14  # from a narrow row's top to the middle of its name
 
@@ -48,35 +48,29 @@ def comparison_bars(
     description = _describe(items, median, shown, quartiles)
     # Quartile names sit on a line of their own above the median's.
     above = 48 if quartiles is not None else 30
-    drawn = {}
-    for variant, box_width, narrow in (
-        (chart_id, width, False),
-        (f"{chart_id}-narrow", NARROW_WIDTH, True),
-    ):
-        top = above
+
+    def draw(variant: str, box_width: int, narrow: bool):
         height = above + (NARROW_ROW if narrow else ROW) * len(items) + 34
-        drawn[variant] = svg.document(
-            chart=variant,
-            width=box_width,
-            height=height,
-            title=title,
-            description=description,
-            body=_draw(
-                variant,
-                items,
-                median,
-                unit,
-                shown,
-                box_width,
-                top,
-                height,
-                narrow=narrow,
-                quartiles=quartiles,
-            ),
+        body = _draw(
+            variant,
+            items,
+            median,
+            unit,
+            shown,
+            box_width,
+            above,
+            height,
+            narrow=narrow,
+            quartiles=quartiles,
         )
+        return body, height
+
+    wide, narrow_svg = svg.drawn_twice(
+        chart_id, title=title, description=description, width=width, draw=draw
+    )
     return Chart(
-        svg=drawn[chart_id],
-        narrow_svg=drawn[f"{chart_id}-narrow"],
+        svg=wide,
+        narrow_svg=narrow_svg,
         title=title,
         description=description,
         table_caption=f"{title}: the data",

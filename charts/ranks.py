@@ -53,7 +53,7 @@ EDGE_CLEARANCE = 10  # between a band's edge and the nearest a point is drawn to
 # The narrow drawing, for a phone: 320 units wide like the other charts' (its 14-unit text
 # stays at 12 px or more in the 290 px a 320 px screen leaves it), the band names wrapped onto
 # two lines and taller bands to hold them.
-NARROW_WIDTH = 320
+NARROW_WIDTH = svg.NARROW_WIDTH
 NARROW_BAND_HEIGHT = 56
 
 
@@ -110,23 +110,18 @@ def rank_chart(
         for point in points
     )
     chart_id = svg.chart_id(title, rows)
-    drawn = {}
-    for variant, box_width, narrow in (
-        (chart_id, width, False),
-        (f"{chart_id}-narrow", NARROW_WIDTH, True),
-    ):
-        body, box_height = _draw(points, directional, box_width, height, narrow=narrow)
-        drawn[variant] = svg.document(
-            chart=variant,
-            width=box_width,
-            height=box_height,
-            title=title,
-            description=description,
-            body=body,
-        )
+    wide, narrow_svg = svg.drawn_twice(
+        chart_id,
+        title=title,
+        description=description,
+        width=width,
+        draw=lambda _variant, box_width, narrow: _draw(
+            points, directional, box_width, height, narrow=narrow
+        ),
+    )
     return Chart(
-        svg=drawn[chart_id],
-        narrow_svg=drawn[f"{chart_id}-narrow"],
+        svg=wide,
+        narrow_svg=narrow_svg,
         title=title,
         description=description,
         table_caption=f"{title}: the data",

@@ -58,7 +58,7 @@ LEGEND_LINE = 20  # a wrapped legend item's second line
 # screen leaves it, its 14-unit text is still at least 12 px (WCAG 1.4.4 and 1.4.10; issue 16).
 # The lines are named in the legend above, not at their right-hand ends, which would leave the
 # values no room.
-NARROW_WIDTH = 320
+NARROW_WIDTH = svg.NARROW_WIDTH
 NARROW_PLOT_HEIGHT = 200
 
 # A target further from the values and limits than twice their own spread is named at the edge of
@@ -183,12 +183,13 @@ def spc_chart(
             )
     headers, rows = _table(points, phases, readings, polarity, target, lower, upper, shown)
     chart_id = svg.chart_id(title, rows)
-    drawn = {}
-    for variant, (box_width, box_height, narrow) in {
-        chart_id: (width, height, False),
-        f"{chart_id}-narrow": (NARROW_WIDTH, None, True),
-    }.items():
-        body, box_height = _draw(
+    wide, narrow_svg = svg.drawn_twice(
+        chart_id,
+        title=title,
+        description=description,
+        width=width,
+        # The narrow drawing is as tall as its legend and plot need.
+        draw=lambda _variant, box_width, narrow: _draw(
             points,
             readings,
             lines,
@@ -196,21 +197,14 @@ def spc_chart(
             recalculations,
             unit,
             box_width,
-            box_height,
+            None if narrow else height,
             shown,
             narrow=narrow,
-        )
-        drawn[variant] = svg.document(
-            chart=variant,
-            width=box_width,
-            height=box_height,
-            title=title,
-            description=description,
-            body=body,
-        )
+        ),
+    )
     return Chart(
-        svg=drawn[chart_id],
-        narrow_svg=drawn[f"{chart_id}-narrow"],
+        svg=wide,
+        narrow_svg=narrow_svg,
         title=title,
         description=description,
         table_caption=f"{title}: the data",

@@ -8,7 +8,7 @@ All text and attribute values go through Django's escaping, so a title such as
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
@@ -211,6 +211,41 @@ def marker(
         ]
     path = "M" + " L".join(f"{num(cx)},{num(cy)}" for cx, cy in corners) + " Z"
     return tag("path", d=path, **common)
+
+
+# The narrow drawing of a chart drawn twice (Chart.narrow_svg), for boxes too small for the
+# wide one's text to stay at 12 px or more.
+NARROW_WIDTH = 320
+
+
+def drawn_twice(
+    chart_id: str,
+    *,
+    title: str,
+    description: str,
+    width: int,
+    draw: Callable[[str, int, bool], tuple[Iterable[str], int]],
+) -> tuple[str, str]:
+    """The wide drawing (`width` across) and the narrow one (`NARROW_WIDTH`) of one chart, as
+    whole documents. `draw(variant, box_width, narrow)` gives a drawing's body and height;
+    `variant` is the drawing's own id, for the ids inside it."""
+    drawn = []
+    for variant, box_width, narrow in (
+        (chart_id, width, False),
+        (f"{chart_id}-narrow", NARROW_WIDTH, True),
+    ):
+        body, height = draw(variant, box_width, narrow)
+        drawn.append(
+            document(
+                chart=variant,
+                width=box_width,
+                height=height,
+                title=title,
+                description=description,
+                body=body,
+            )
+        )
+    return drawn[0], drawn[1]
 
 
 def document(
