@@ -1,8 +1,10 @@
 """Statistical process control: the XmR chart and its readings (NHS "Making Data Count").
 
-Points are compared at full stored precision. Limits are worked out exactly (as fractions) so
-that "outside" and "beyond" are strict even where a limit has no finite decimal form; the
-chart reports them as Decimals.
+Points are compared at full stored precision. Limits are worked out exactly so that "outside"
+and "beyond" are strict even where a limit has no finite decimal form; the chart reports them
+as Decimals. The comparisons are made in whole numbers: every point is scaled by the same
+power of ten, and each limit is a whole number over one common denominator, so comparing a
+point with a limit is one multiplication (`Scaled`), not a fraction per comparison.
 """
 
 from collections.abc import Sequence
@@ -139,23 +141,72 @@ class XmrChart:
         return self.points[-1]
 
 
+# The factors as whole numbers over whole numbers: 2.66 = 133/50, 3.267 = 3267/1000, and the
+# 2-sigma line's 2.66 x 2/3 = 133/75.
+_LIMIT, _LIMIT_OVER = LIMIT_FACTOR.numerator, LIMIT_FACTOR.denominator
+_SCREEN, _SCREEN_OVER = SCREENING_FACTOR.numerator, SCREENING_FACTOR.denominator
+_TWO_SIGMA, _TWO_SIGMA_OVER = (LIMIT_FACTOR * 2 / 3).numerator, (LIMIT_FACTOR * 2 / 3).denominator
+_EXACT = Context(prec=1000)  # scaling by a power of ten never rounds
+
+
+def _scaled(values: Sequence[Decimal]) -> tuple[list[int], int]:
+    """The values as whole numbers times one power of ten, and that power (10**places)."""
+    numbers = [v if isinstance(v, Decimal) else Decimal(v) for v in values]
+    places = 0
+    for number in numbers:
+        exponent = number.as_tuple().exponent
+        if not isinstance(exponent, int):  # "n", "N" or "F": not a number, or infinite
+            raise ValueError("SPC needs finite figures")
+        places = max(places, -exponent)
+    return [int(_EXACT.scaleb(number, places)) for number in numbers], 10**places
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """The limits of one chart as whole numbers over a common denominator, for the scaled
+    points: a point X (scaled) is above the upper limit when X * over > upper."""
+
+    over: int
+    upper: int
+    lower: int
+    upper_two_sigma: int
+    lower_two_sigma: int
+    # The centre line alone is S / n (the block's sum over its count): X * n against S.
+    block_sum: int
+    block_count: int
+
+
+def _whole_limits(block: Sequence[int]) -> tuple[Scaled, int, int, tuple[int, ...]]:
+    """The baseline block's limits (STATUS-RULES: screening strict and one pass), with the
+    kept moving ranges' sum and count, and which ranges were screened out."""
+    ranges = [abs(after - before) for before, after in pairwise(block)]
+    total, count = sum(ranges), len(ranges)
+    # MR_i > 3.267 x (total / count)  <=>  1000 x count x MR_i > 3267 x total
+    screened = [i for i, mr in enumerate(ranges) if _SCREEN_OVER * count * mr > _SCREEN * total]
+    left_out = set(screened)
+    kept = [mr for i, mr in enumerate(ranges) if i not in left_out]
+    kept_total, kept_count = sum(kept), len(kept)
+    n, centre_sum = len(block), sum(block)
+    # With L = a/b and the 2-sigma factor c/d, over one denominator b d n q:
+    # upper = S/n + (a/b)(K/q) = (b d q S + a d n K) / (b d n q), and likewise for 2 sigma.
+    over = _LIMIT_OVER * _TWO_SIGMA_OVER * n * kept_count
+    centre = centre_sum * _LIMIT_OVER * _TWO_SIGMA_OVER * kept_count
+    width = _LIMIT * _TWO_SIGMA_OVER * n * kept_total
+    two_sigma = _TWO_SIGMA * _LIMIT_OVER * n * kept_total
+    scaled = Scaled(
+        over=over,
+        upper=centre + width,
+        lower=centre - width,
+        upper_two_sigma=centre + two_sigma,
+        lower_two_sigma=centre - two_sigma,
+        block_sum=centre_sum,
+        block_count=n,
+    )
+    return scaled, kept_total, kept_count, tuple(screened)
+
+
 def _to_decimal(number: Fraction) -> Decimal:
     return _REPORTING.divide(Decimal(number.numerator), Decimal(number.denominator))
-
-
-def _mean(numbers: Sequence[Fraction]) -> Fraction:
-    return sum(numbers, Fraction(0)) / len(numbers)
-
-
-def _baseline_limits(block: Sequence[Fraction], offset: int) -> tuple[ExactLimits, tuple[int, ...]]:
-    ranges = [abs(after - before) for before, after in pairwise(block)]
-    first_mr_bar = _mean(ranges)
-    # STATUS-RULES: screening is strict (> 3.267 x MR̄) and one pass only.
-    cut_off = SCREENING_FACTOR * first_mr_bar
-    screened = [i for i, mr in enumerate(ranges) if mr > cut_off]
-    kept = [mr for mr in ranges if not mr > cut_off]
-    limits = ExactLimits(centre=_mean(block), mr_bar=_mean(kept))
-    return limits, tuple(offset + i + 1 for i in screened)
 
 
 def _runs(keys: Sequence[Side | None]) -> list[tuple[int, int, Side]]:
@@ -170,8 +221,9 @@ def _runs(keys: Sequence[Side | None]) -> list[tuple[int, int, Side]]:
     return runs
 
 
-def _centre_sides(values: Sequence[Fraction], centre: Fraction) -> list[Side | None]:
-    return [Side.high if x > centre else Side.low if x < centre else None for x in values]
+def _centre_sides(values: Sequence[int], limits: Scaled) -> list[Side | None]:
+    n, total = limits.block_count, limits.block_sum
+    return [Side.high if x * n > total else Side.low if x * n < total else None for x in values]
 
 
 def _shift_flags(centre_sides: Sequence[Side | None]) -> list[bool]:
@@ -182,7 +234,7 @@ def _shift_flags(centre_sides: Sequence[Side | None]) -> list[bool]:
     return flags
 
 
-def _trend_sides(values: Sequence[Fraction]) -> list[Side | None]:
+def _trend_sides(values: Sequence[int]) -> list[Side | None]:
     """Each point's trend direction (rule 3); None if it is in no trend."""
     steps = [
         Side.high if after > before else Side.low if after < before else None
@@ -198,16 +250,18 @@ def _trend_sides(values: Sequence[Fraction]) -> list[Side | None]:
     return sides
 
 
-def _two_of_three_flags(values: Sequence[Fraction], limits: ExactLimits) -> list[bool]:
+def _two_of_three_flags(values: Sequence[int], limits: Scaled) -> list[bool]:
     flags = [False] * len(values)
-    upper_line, lower_line = limits.upper_two_sigma, limits.lower_two_sigma
-    beyond_sides = ([x > upper_line for x in values], [x < lower_line for x in values])
+    over, upper_line, lower_line = limits.over, limits.upper_two_sigma, limits.lower_two_sigma
+    beyond_sides = (
+        [x * over > upper_line for x in values],
+        [x * over < lower_line for x in values],
+    )
     for beyond in beyond_sides:
         for start in range(len(values) - 2):
-            hits = [i for i in range(start, start + 3) if beyond[i]]
-            if len(hits) >= 2:
-                for i in hits:
-                    flags[i] = True
+            if beyond[start] + beyond[start + 1] + beyond[start + 2] >= 2:
+                for i in range(start, start + 3):
+                    flags[i] = flags[i] or beyond[i]
     return flags
 
 
@@ -232,19 +286,24 @@ def xmr(values: Sequence[Decimal], baseline: tuple[int, int] | None = None) -> X
     if len(values) < MINIMUM_POINTS:
         return None
     first, last = _check_baseline(baseline, len(values))
-    exact = [Fraction(value) for value in values]
-    limits, screened_out = _baseline_limits(exact[first : last + 1], first)
+    whole, scale = _scaled(values)
+    scaled, kept_total, kept_count, screened = _whole_limits(whole[first : last + 1])
+    screened_out = tuple(first + i + 1 for i in screened)
+    limits = ExactLimits(
+        centre=Fraction(scaled.block_sum, scaled.block_count * scale),
+        mr_bar=Fraction(kept_total, kept_count * scale),
+    )
 
-    centre_sides = _centre_sides(exact, limits.centre)
+    centre_sides = _centre_sides(whole, scaled)
     shifts = _shift_flags(centre_sides)
-    trend_sides = _trend_sides(exact)
-    two_of_three = _two_of_three_flags(exact, limits)
-    upper, lower = limits.upper, limits.lower
+    trend_sides = _trend_sides(whole)
+    two_of_three = _two_of_three_flags(whole, scaled)
+    over, upper, lower = scaled.over, scaled.upper, scaled.lower
     points = tuple(
         XmrPoint(
             index=i,
             value=value,
-            rule1=exact[i] > upper or exact[i] < lower,
+            rule1=whole[i] * over > upper or whole[i] * over < lower,
             rule2=shifts[i],
             rule3=trend_sides[i] is not None,
             rule4=two_of_three[i],
