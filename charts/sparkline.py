@@ -1,6 +1,8 @@
 """A sparkline: a tiny trend line for a scorecard row, its latest point marked."""
 
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from status.numbers import format_value
 from status.spc import XmrChart
@@ -27,10 +29,32 @@ def sparkline(
 
     With ``chart`` (the XmR chart of the points from ``chart_start`` on: the latest phase
     after a recalculation), a grey band shows its process limits under those points.
+
+    A sparkline is drawn once for the same inputs and kept (`_drawn`): a scorecard draws one
+    per row on every request, and the figures behind them change only at sign-off.
     """
     if chart is not None and len(chart.points) != len(points) - chart_start:
         raise ValueError("the XmR chart and the points must be of the same series")
-    points = [(str(label), value) for label, value in points]  # a Period shows as its label
+    limits = (
+        _Limits(chart.lower_process_limit, chart.upper_process_limit) if chart is not None else None
+    )
+    # A Period shows as its label.
+    series = tuple((str(label), value) for label, value in points)
+    return _drawn(title, series, unit, precision, limits, chart_start, frequency, width, height)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """All of an XmR chart a sparkline shows: its process limits (the grey band)."""
+
+    lower_process_limit: Decimal
+    upper_process_limit: Decimal
+
+
+# Each kept drawing is about 2 KB: 4,096 of them are a county's scorecard rows and then some.
+@lru_cache(maxsize=4096)
+def _drawn(title, points, unit, precision, chart, chart_start, frequency, width, height) -> Chart:
+    points = list(points)
 
     def shown(value: Decimal) -> str:
         return format_value(value, precision, unit)
