@@ -1,6 +1,9 @@
-"""Suite-wide test settings: a fast password hasher, tasks run immediately, no API rate limit."""
+"""Suite-wide test settings: a fast password hasher, tasks run immediately, no API rate limit,
+and an empty cache for each test (kept public pages and report contents belong to one test's
+database)."""
 
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +19,4 @@ def _fast_test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    cache.clear()

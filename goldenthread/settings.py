@@ -215,6 +215,16 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("GOLDEN_THREAD_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 
+# Each worker process keeps its own cache: released reports' contents and the public pages
+# rendered from them (publishing.caching), which are keyed by what is public and so never
+# stale. A thousand entries is every public page of a large council and its reports.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("GOLDEN_THREAD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

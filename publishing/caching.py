@@ -7,6 +7,11 @@ Last-Modified derived from the released reports. Public pages read nothing about
 so one cached copy serves everyone. The public API (`api/`) answers through the same
 `public_response`, so its validators are derived the same way.
 
+A page is rendered once for each state of what is public: its bytes are kept in the cache
+under its ETag (which changes whenever anything public changes, `_identity`) and its address,
+so there is nothing to invalidate; a later request for the same page reads the released
+reports' identity and serves the kept copy.
+
 Anything unknown or not released answers the same "Page not found", whether it never
 existed or is still under embargo.
 """
@@ -17,6 +22,7 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,6 +34,7 @@ from publishing.published import Publication
 
 MAX_AGE = 300  # seconds; also the longest a withdrawn report may linger in a proxy's cache
 SITE_VERSION = "1"  # raise when page layouts change, so cached copies are not revalidated
+RENDERED_SECONDS = 24 * 60 * 60  # a kept page is only ever replaced by a new identity
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
@@ -63,12 +70,30 @@ def public_response(
     modified_at = int(modified.timestamp()) if modified else None
     response = get_conditional_response(request, etag=etag, last_modified=modified_at)
     if response is None:
-        response = respond(publication)
+        response = _rendered_once(request, etag, lambda: respond(publication))
     if response.status_code in (200, 304):
         response.headers.setdefault("ETag", etag)
         if modified_at is not None:
             response.headers.setdefault("Last-Modified", http_date(modified_at))
     patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def _rendered_once(request: HttpRequest, etag: str, render_page) -> HttpResponse:
+    """The page as kept for this identity and address, else rendered now and kept (a
+    successful GET only: errors are cheap, and a HEAD has no body to keep)."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    key = "public-page:" + hashlib.sha256(f"{etag}\n{address}".encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is not None:
+        headers, content = kept
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response
+    response = render_page()
+    if request.method == "GET" and response.status_code == 200 and not response.streaming:
+        cache.set(key, (list(response.items()), response.content), RENDERED_SECONDS)
     return response
 
 
