@@ -151,8 +151,10 @@ def build_content(report: Report, *, today: date | None = None) -> ReportContent
     scorecard = _scorecard(report, today=today, council=council)
     ambition_codes = dict(Outcome.objects.values_list("pk", "ambition__code"))
     narratives = {
-        n.ambition_id: n
-        for n in Narrative.objects.filter(period=report.period, ambition__isnull=False)
+        n.ambition.code: n
+        for n in Narrative.objects.filter(
+            period=report.period, ambition__isnull=False
+        ).select_related("ambition")
     }
     sections: list[Section] = []
     if scorecard is not None:
@@ -168,9 +170,7 @@ def build_content(report: Report, *, today: date | None = None) -> ReportContent
             ]
             statuses, directions = roll_up_rows(rows)
             ambition_code = built.url_arg
-            narrative = next(
-                (n for n in narratives.values() if n.ambition.code == ambition_code), None
-            )
+            narrative = narratives.get(ambition_code)
             sections.append(
                 Section(
                     title=built.title,
