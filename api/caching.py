@@ -19,7 +19,7 @@ from publishing.published import Publication
 
 # Raise when the shape of the API's responses changes within version 1 (a field added), so
 # that copies kept by proxies are not revalidated.
-LAYOUT = "api1"
+LAYOUT = "api2"  # api2: reports link their appendices
 JSON, CSV = "application/json", "text/csv"
 
 

@@ -1,8 +1,9 @@
 """What each public endpoint answers, read from the request's `Publication` only.
 
-Nothing here reads live figures: periods, ambitions, indicators, values and reports are those
-of released reports, exactly as the public site shows them. The lists are in a stable order
-(periods and reports latest first, then as the public site lists them; indicators and values
+Nothing here reads live figures: periods, ambitions, indicators, values, benchmark positions
+and reports are those of released reports, exactly as the public site shows them (a report's
+appendices are in `api.appendix_queries`). The lists are in a stable order (periods and
+reports latest first, then as the public site lists them; indicators, values and positions
 by code), and shaping an item (its links, its fields) is kept apart from choosing the items,
 so that a page shapes only its own items.
 """
@@ -25,6 +26,7 @@ from publishing.published import (
     PublishedReport,
     PublishedRow,
 )
+from reports.content import Appendix
 from reports.reporting import current_outputs
 
 LATEST = "latest"
@@ -186,6 +188,34 @@ def value_records(rows: Sequence[PublishedRow], links: Links) -> list[dict]:
     return opendata.records(list(rows), lambda pk: links.web("report", pk))
 
 
+# Benchmark positions
+
+
+def benchmark_positions(
+    publication: Publication,
+    *,
+    period: str | None = None,
+    ambition: str | None = None,
+    indicator: str | None = None,
+    quartile: str | None = None,
+) -> list[PublishedRow]:
+    """The published values compared with other councils, in the values' order: the latest
+    period first, then by indicator code. Each is the comparison the released report froze."""
+    rows = values(publication, period=period, ambition=ambition, indicator=indicator)
+    return [
+        row
+        for row in rows
+        if row.row.compared and (quartile is None or row.row.compared.get("quartile") == quartile)
+    ]
+
+
+def position_records(rows: Sequence[PublishedRow], links: Links) -> list[dict]:
+    """The positions with the open data's fields, and the comparison's details."""
+    return opendata.records(
+        list(rows), lambda pk: links.web("report", pk), fields=opendata.POSITION_FIELDS
+    )
+
+
 # Reports
 
 
@@ -219,8 +249,20 @@ def report_link(report: PublishedReport, links: Links) -> dict:
     }
 
 
-def report_resources(found: Sequence[PublishedReport], links: Links) -> list[dict]:
+def appendix_link(report: PublishedReport, appendix: Appendix, links: Links) -> dict:
+    return {
+        "title": appendix.title,
+        "anchor": appendix.anchor,
+        "url": links.api("appendix", report.pk, appendix.anchor),
+        "web_url": links.web("report", report.pk) + f"#{appendix.anchor}",
+    }
+
+
+def report_resources(
+    publication: Publication, found: Sequence[PublishedReport], links: Links
+) -> list[dict]:
     files = current_outputs([r.report for r in found])  # one query for every report's files
+    publication.load(list(found))  # one query for the snapshots not cached: the appendices
     resources = []
     for report in found:
         committee = report.report.committee
@@ -246,6 +288,10 @@ def report_resources(found: Sequence[PublishedReport], links: Links) -> list[dic
                     }
                     for output_format, label, output in downloads(report.report, files)
                 ],
+                "appendices": [
+                    appendix_link(report, appendix, links) for appendix in report.content.appendices
+                ],
+                "appendices_url": links.api("appendices", report.pk),
             }
         )
     return resources

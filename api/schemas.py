@@ -1,7 +1,8 @@
 """What the public API answers, as typed schemas: the OpenAPI document is made from these.
 
 A published value has the open data's fields (`publishing.opendata.FIELDS`), with their names,
-types, meanings and lists of values, so the API and the open data files cannot disagree.
+types, meanings and lists of values, so the API and the open data files cannot disagree; a
+benchmark position has the open data's `benchmark_` fields too (`POSITION_FIELDS`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from api.paging import Page
-from publishing.opendata import FIELDS
+from publishing.opendata import FIELDS, POSITION_FIELDS
 from reports.models import OutputFormat, ReportKind
 
 FIELD = {f.name: f for f in FIELDS}
 # A figure is a JSON number: a whole number as an integer, as in the open data's JSON files.
 NUMBER = Annotated[int | float, Field(union_mode="left_to_right")]
-PYTHON_TYPES = {"string": str, "integer": int, "number": NUMBER, "datetime": datetime}
+PYTHON_TYPES = {
+    "string": str,
+    "integer": int,
+    "number": NUMBER,
+    "date": date,
+    "datetime": datetime,
+}
 
 
 def _one_of(name: str):
@@ -39,6 +46,14 @@ PublishedValue = create_model(
     __base__=Schema,
     __doc__="One indicator's figure for one published period, as the open data files give it.",
     **{f.name: _value_field(f) for f in FIELDS},
+)
+
+BenchmarkPosition = create_model(
+    "BenchmarkPosition",
+    __base__=Schema,
+    __doc__="Where the council stood among other councils on one indicator for one published "
+    "period, as the released report froze it.",
+    **{f.name: _value_field(f) for f in POSITION_FIELDS},
 )
 
 
@@ -122,6 +137,13 @@ class ReportFile(Schema):
     size: int | None = Field(description="Its size in bytes, where known.")
 
 
+class AppendixLink(Schema):
+    title: str = Field(description="The appendix's title.")
+    anchor: str = Field(description="Its name in addresses.")
+    url: str = Field(description="The appendix in this API, with its tables.")
+    web_url: str = Field(description="The appendix on the report's page on the public site.")
+
+
 class Report(Schema):
     """A released report."""
 
@@ -145,6 +167,41 @@ class Report(Schema):
     url: str = Field(description="The report in this API.")
     web_url: str = Field(description="The report's page on the public site.")
     files: list[ReportFile] = Field(description="Its files, made from the approved report.")
+    appendices: list[AppendixLink] = Field(
+        description="Its appendices (risks, finance, change, how we compare with other "
+        "councils), in the report's order; empty if it has none."
+    )
+    appendices_url: str = Field(description="Its appendices in this API, with their tables.")
+
+
+class AppendixTable(Schema):
+    number: int = Field(description="The table's number in the appendix, from 1.")
+    caption: str = Field(description="What the table shows.")
+    headers: list[str] = Field(description="The column headings.")
+    rows: list[list[str]] = Field(
+        description="The rows, each a list of cells as the report prints them, one per heading."
+    )
+    numeric_columns: list[int] = Field(
+        description="The positions of the columns that hold figures, counted from 0 as in "
+        "headers and each row."
+    )
+    csv_url: str = Field(description="The table as CSV in this API.")
+
+
+class Appendix(Schema):
+    """An appendix of a released report, as the report froze it on approval."""
+
+    title: str = Field(description="The appendix's title.", examples=["Risks"])
+    anchor: str = Field(
+        description="Its name in addresses, the same for the same kind of appendix in every "
+        "report: risks, appendix-finance, change or how-we-compare.",
+        examples=["risks"],
+    )
+    introduction: str = Field(description="What the appendix holds, in words; may be empty.")
+    tables: list[AppendixTable] = Field(description="Its tables, in the report's order.")
+    report: ReportLink = Field(description="The released report it belongs to.")
+    url: str = Field(description="The appendix in this API.")
+    web_url: str = Field(description="The appendix on the report's page on the public site.")
 
 
 PeriodPage = _page(Period, "PeriodPage", "A page of published periods.")
@@ -152,6 +209,10 @@ AmbitionPage = _page(Ambition, "AmbitionPage", "A page of ambitions.")
 IndicatorPage = _page(Indicator, "IndicatorPage", "A page of indicators.")
 ValuePage = _page(PublishedValue, "ValuePage", "A page of published values.")
 ReportPage = _page(Report, "ReportPage", "A page of released reports.")
+AppendixPage = _page(Appendix, "AppendixPage", "A page of a released report's appendices.")
+BenchmarkPositionPage = _page(
+    BenchmarkPosition, "BenchmarkPositionPage", "A page of benchmark positions."
+)
 
 
 # Filters
@@ -194,4 +255,42 @@ class ReportFilters(Schema):
     )
     committee: str | None = Field(
         None, description="Only reports received by this committee (its code)."
+    )
+
+
+class PositionFilters(Schema):
+    period: str | None = Field(
+        None,
+        description='Only this period\'s positions (its code), or "latest" for the latest '
+        "published quarter (else year).",
+        examples=["latest"],
+    )
+    ambition: str | None = Field(
+        None, description="Only indicators contributing to this ambition (its code)."
+    )
+    indicator: str | None = Field(None, description="Only this indicator's positions (its code).")
+    quartile: _one_of("benchmark_quartile") | None = Field(
+        None,
+        description="Only positions in this quartile (a statistic with no better direction has "
+        "none, so is left out).",
+    )
+    format: Literal["json", "csv"] | None = Field(
+        None,
+        description="csv for every position the filters choose as CSV (not paged), with the "
+        "same columns as the JSON fields; without it, the Accept header chooses (text/csv for "
+        "CSV), else JSON.",
+    )
+
+
+class AppendixOptions(Schema):
+    table: int = Field(
+        1,
+        ge=1,
+        description="Which of the appendix's tables the CSV holds, from 1 (the first). JSON "
+        "holds every table.",
+    )
+    format: Literal["json", "csv"] | None = Field(
+        None,
+        description="csv for one table (the one `table` names) as CSV, with its headings as "
+        "the header row; without it, the Accept header chooses (text/csv for CSV), else JSON.",
     )

@@ -19,10 +19,16 @@ from django.urls import reverse
 
 from api.models import ApiToken
 from api.queries import Links
-from indicators.models import Indicator, Value, ValueRevision
+from delivery.models import Project, ProjectUpdate
+from delivery.queries import DueUpdate, updates_due
+from delivery.workflow import update_reading
+from finance.models import BudgetLine, Forecast
+from finance.queries import lines_in_scope
+from indicators.models import Indicator, Period, Value, ValueRevision
 from organisation.models import OrgUnit
 from organisation.permissions import Action, can, is_corporate, roles_of, scope_unit_ids
 from returns.queries import due_indicators, my_returns
+from status.periods import PeriodKind, financial_year, financial_year_start
 
 
 def plain(number: Decimal | None) -> str | None:
@@ -188,4 +194,112 @@ def draft_value(request: HttpRequest, value: Value, last: ValueRevision | None) 
         "submitted_at": value.submitted_at,
         "approved_at": value.approved_at,
         "web_url": site_url(request, "returns:value", value.pk),
+    }
+
+
+# Project updates
+
+
+def project_update(request: HttpRequest, update: ProjectUpdate, project: Project) -> dict:
+    reading = update_reading(update, project, update.period)
+    return {
+        "project": project.reference,
+        "project_title": project.title,
+        "period_code": update.period.code,
+        "period_label": update.period.label,
+        "state": update.state,
+        "percent_complete": update.percent_complete,
+        "done": update.done,
+        "next_steps": update.next_steps,
+        "issues": update.issues,
+        "deferred_reason": update.deferred_reason,
+        "status_override": update.status_override,
+        "override_reason": update.override_reason,
+        "delivery_status": reading.status.value if reading else None,
+        "delivery_status_label": reading.status.label if reading else None,
+        "lock_version": update.lock_version,
+        "updated_at": update.updated_at,
+        "web_url": site_url(request, "delivery:project", project.pk),
+    }
+
+
+def project_updates_due(user) -> list[DueUpdate]:
+    """The project updates due from the person in the open cycle, as "Your returns" lists
+    them, by reference (none for someone who enters no figures)."""
+    return sorted(updates_due(user), key=lambda due: due.project.reference)
+
+
+def due_project_update_resources(request: HttpRequest, found: Sequence[DueUpdate]) -> list[dict]:
+    return [
+        {
+            "project": due.project.reference,
+            "project_title": due.project.title,
+            "lead_service": due.project.lead_service.code,
+            "period_code": due.period.code,
+            "period_label": due.period.label,
+            "update": project_update(request, _with_period(due.update, due.period), due.project)
+            if due.update
+            else None,
+        }
+        for due in found
+    ]
+
+
+def _with_period(update: ProjectUpdate, period: Period) -> ProjectUpdate:
+    update.period = period  # the cycle's period, read once for every update
+    return update
+
+
+# Budget lines and forecasts
+
+
+def budget_lines(user, *, year: str | None, today: date) -> list[BudgetLine] | None:
+    """The year's budget lines the person makes forecasts for (every line for the performance
+    team); None for a year that does not exist."""
+    code = year or financial_year(financial_year_start(today)).code
+    found = Period.objects.filter(kind=PeriodKind.financial_year, code=code).first()
+    if found is None:
+        return None
+    if not can(user, Action.ENTER_FORECAST):
+        return []
+    return lines_in_scope(user, found)
+
+
+def budget_line_resources(request: HttpRequest, found: Sequence[BudgetLine]) -> list[dict]:
+    """The page's lines, each with its forecasts (one query for the whole page)."""
+    forecasts = defaultdict(list)
+    for forecast in (
+        Forecast.objects.filter(line__in=list(found))
+        .select_related("period")
+        .order_by("period__ends_on", "period__starts_on")
+    ):
+        forecasts[forecast.line_id].append(forecast)
+    resources = []
+    for line in found:
+        resources.append(
+            {
+                "unit": line.unit.code,
+                "unit_name": line.unit.name,
+                "year": line.year.code,
+                "budget": plain(line.budget),
+                "forecasts": [forecast_resource(request, f, line) for f in forecasts[line.pk]],
+                "web_url": site_url(request, "finance:line", line.pk),
+            }
+        )
+    return resources
+
+
+def forecast_resource(request: HttpRequest, found: Forecast, line: BudgetLine) -> dict:
+    return {
+        "unit": line.unit.code,
+        "unit_name": line.unit.name,
+        "year": line.year.code,
+        "period_code": found.period.code,
+        "period_label": found.period.label,
+        "state": found.state,
+        "forecast_outturn": plain(found.forecast_outturn),
+        "commentary": found.commentary,
+        "lock_version": found.lock_version,
+        "updated_at": found.updated_at,
+        "web_url": site_url(request, "finance:forecast", found.pk),
     }

@@ -19,6 +19,8 @@ from pydantic_core import PydanticCustomError
 from api.paging import Page
 from indicators.models import DataQuality, ValueState
 from returns.queries import ReturnState
+from signoff import models as signoff_models
+from status.delivery import DeliveryStatus
 
 STATES = Literal[tuple(ValueState.values)]
 QUALITIES = Literal[tuple(DataQuality.values)]
@@ -229,3 +231,200 @@ class FigureIn(Schema):
     submit: bool = Field(
         False, description="True to submit the figure for sign-off; false saves a draft."
     )
+
+
+# Project updates and finance forecasts
+
+STAGES = Literal[tuple(signoff_models.ReturnState.values)]
+DELIVERY_VALUES = tuple(status.value for status in DeliveryStatus)
+DELIVERY = Literal[DELIVERY_VALUES]
+VERSION = "Its version: send it back to change it; it rises with every change."
+REASON = (
+    "Only to change a signed-off {noun}: why it is being changed. The change sends it for "
+    "sign-off again."
+)
+
+
+class ProjectUpdate(Schema):
+    """A project's update for a reporting period: progress, commentary and any override."""
+
+    project: str = Field(description="The project's reference.", examples=["DP-07"])
+    project_title: str = Field(description="The project's title.")
+    period_code: str = Field(description="The quarter's code.")
+    period_label: str = Field(description="The quarter in words.")
+    state: STAGES = Field(description="Where the update is on its way to sign-off.")
+    percent_complete: int | None = Field(description="% complete, 0 to 100.")
+    done: str = Field(description="What was done this period.")
+    next_steps: str = Field(description="What is next.")
+    issues: str = Field(description="Issues.")
+    deferred_reason: str = Field(description="Deferred: the decision and its reason.")
+    status_override: DELIVERY | Literal[""] = Field(
+        description="The owner's override of the calculated delivery status, or empty."
+    )
+    override_reason: str = Field(description="Why the status is overridden.")
+    delivery_status: DELIVERY | None = Field(
+        description="The delivery status the update shows (STATUS-RULES: projects), the "
+        "override if there is one; null while it has no % complete."
+    )
+    delivery_status_label: str | None = Field(description="The delivery status in words.")
+    lock_version: int = Field(description=VERSION)
+    updated_at: datetime = Field(description="When it last changed.")
+    web_url: str = Field(description="The project's page on the site.")
+
+
+class DueProjectUpdate(Schema):
+    """A project whose update is due in the open reporting cycle."""
+
+    project: str = Field(description="The project's reference.", examples=["DP-07"])
+    project_title: str = Field(description="The project's title.")
+    lead_service: str = Field(description="The code of the service leading it.")
+    period_code: str = Field(description="The open cycle's quarter: send updates for it.")
+    period_label: str = Field(description="The quarter in words.")
+    update: ProjectUpdate | None = Field(description="The update entered so far; null for none.")
+
+
+class ProjectUpdateRecorded(ProjectUpdate):
+    """The update as saved."""
+
+    already_saved: bool = Field(
+        description="True when the update already held exactly this, so nothing changed."
+    )
+
+
+class ProjectUpdateIn(Schema):
+    """A project's update for the open reporting cycle, into the same checks and sign-off as
+    the project page. Fields left out keep what the update holds; null or "" empties them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project: str = Field(
+        ..., min_length=1, max_length=20, description="The project's reference.", examples=["DP-07"]
+    )
+    period: str = Field(
+        ...,
+        min_length=1,
+        max_length=20,
+        description="The code of the quarter whose reporting cycle is open.",
+        examples=["2026-27-Q2"],
+    )
+    percent_complete: int | None = Field(None, description=f"% complete, 0 to 100. {KEPT}")
+    done: str | None = Field(None, description=f"What was done this period. {KEPT}")
+    next_steps: str | None = Field(None, description=f"What is next. {KEPT}")
+    issues: str | None = Field(None, description=f"Issues. {KEPT}")
+    deferred_reason: str | None = Field(
+        None, description=f"Only when deferred: the decision and its reason. {KEPT}"
+    )
+    status_override: str | None = Field(
+        None,
+        description="Override the calculated delivery status with one of "
+        f"{', '.join(DELIVERY_VALUES)}, or empty for none. {KEPT}",
+    )
+    override_reason: str | None = Field(None, description=f"Why it is overridden. {KEPT}")
+    reason: str | None = Field(None, description=REASON.format(noun="update"))
+    lock_version: int | None = Field(
+        None,
+        ge=1,
+        description="The update's lock_version as you read it: required to change an update "
+        "already entered; a stale one is refused (409).",
+    )
+    submit: bool = Field(
+        False,
+        description="True to submit the update for sign-off; false saves a draft. A revised "
+        "update is sent for sign-off by itself.",
+    )
+
+
+class Forecast(Schema):
+    """A budget line's forecast outturn for its year, made at a month or quarter."""
+
+    unit: str = Field(description="The unit's code.", examples=["waste"])
+    unit_name: str = Field(description="The unit's name.")
+    year: str = Field(description="The financial year's code.", examples=["2026-27"])
+    period_code: str = Field(description="The month or quarter it was made at.")
+    period_label: str = Field(description="The month or quarter in words.")
+    state: STAGES = Field(description="Where the forecast is on its way to sign-off.")
+    forecast_outturn: str = Field(
+        description="The forecast outturn for the year in pounds, as text, exactly as stored."
+    )
+    commentary: str = Field(description="What drives the variance and what is being done.")
+    lock_version: int = Field(description=VERSION)
+    updated_at: datetime = Field(description="When it last changed.")
+    web_url: str = Field(description="The forecast's page on the site, with its history.")
+
+
+class ForecastRecorded(Forecast):
+    """The forecast as saved."""
+
+    already_saved: bool = Field(
+        description="True when the forecast already held exactly this, so nothing changed."
+    )
+
+
+class BudgetLineOut(Schema):
+    """One unit's budget for a financial year, with the forecasts made against it."""
+
+    unit: str = Field(description="The unit's code: send forecasts for it.")
+    unit_name: str = Field(description="The unit's name.")
+    year: str = Field(description="The financial year's code.")
+    budget: str = Field(description="The budget in pounds, as text; negative for net income.")
+    forecasts: list[Forecast] = Field(description="Its forecasts, the earliest period first.")
+    web_url: str = Field(description="The budget line's page on the site.")
+
+
+class BudgetLineFilters(Schema):
+    year: str | None = Field(
+        None,
+        description="The financial year's code; the current financial year when left out.",
+        examples=["2026-27"],
+    )
+
+
+class ForecastIn(Schema):
+    """A budget line's forecast at a month or quarter, into the same checks and sign-off as
+    the finance pages. Fields left out keep what the forecast holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: str = Field(
+        ..., min_length=1, max_length=40, description="The unit's code.", examples=["waste"]
+    )
+    period: str = Field(
+        ...,
+        min_length=1,
+        max_length=20,
+        description="The month or quarter the forecast is made at: 2026-10 or 2026-27-Q2. The "
+        "budget line is the unit's for that period's financial year.",
+        examples=["2026-10"],
+    )
+    forecast_outturn: NUMBER_IN = Field(
+        None,
+        description='The forecast outturn for the year in pounds, like 1250000.5 or "£1,250,000.50"'
+        f". {KEPT}",
+    )
+    commentary: str | None = Field(None, description=f"What drives the variance. {KEPT}")
+    reason: str | None = Field(None, description=REASON.format(noun="forecast"))
+    lock_version: int | None = Field(
+        None,
+        ge=1,
+        description="The forecast's lock_version as you read it: required to change a "
+        "forecast already made; a stale one is refused (409).",
+    )
+    submit: bool = Field(
+        False,
+        description="True to submit the forecast for sign-off; false saves a draft. A revised "
+        "forecast is sent for sign-off by itself.",
+    )
+
+
+DueProjectUpdatePage = create_model(
+    "DueProjectUpdatePage",
+    __base__=Page,
+    __doc__="A page of the project updates due.",
+    results=(list[DueProjectUpdate], ...),
+)
+BudgetLinePage = create_model(
+    "BudgetLinePage",
+    __base__=Page,
+    __doc__="A page of budget lines.",
+    results=(list[BudgetLineOut], ...),
+)

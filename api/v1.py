@@ -14,20 +14,24 @@ from api.signed_in import router as signed_in_router
 DESCRIPTION = """\
 Golden Thread's API: the council's published performance as data.
 
-The public endpoints need no sign-in. They read only released reports, exactly as the public
-performance site shows them: a report's figures appear nowhere until its release, and a
+The public endpoints need no sign-in: periods, ambitions, indicators, published values, where
+the council stands among other councils (benchmark positions), and the released reports with
+their appendices (risks, finance, change). They read only released reports, exactly as the
+public performance site shows them: a report's figures appear nowhere until its release, and a
 withdrawn report's figures leave every response at once. Published data are under the Open
 Government Licence v3.0.
 
 Lists are paged (`page`, `page_size`) with the total `count` and links to the `next` and
 `previous` pages. Every public response may be kept by a proxy for five minutes and carries an
 ETag and Last-Modified, so a conditional request is answered 304 Not Modified when nothing
-public has changed. Errors are RFC 9457 problem details (`application/problem+json`).
+public has changed. Every address that answers GET answers HEAD too, with the same status
+and headers and no body. Errors are RFC 9457 problem details (`application/problem+json`).
 
 The signed-in endpoints need a personal API token, made on your account page and sent as
 `Authorization: Bearer <token>`. It acts as you, with your role and the services you answer
 for, never more: it reads the figures in your scope, drafts included, lists the returns due
-from you and sends figures into the same checks and sign-off as the return form. Their
+from you, and sends figures, project updates and finance forecasts into the same checks and
+sign-off as their pages. Their
 answers are never kept (`Cache-Control: private, no-store`).
 """
 

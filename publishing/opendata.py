@@ -48,6 +48,7 @@ class Field:
             "string": "text",
             "integer": "whole number",
             "number": "number",
+            "date": "date (ISO 8601)",
             "datetime": "date and time (ISO 8601)",
         }[self.type]
 
@@ -459,14 +460,105 @@ FIELDS: tuple[Field, ...] = (
 )
 
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+_FIELD = {f.name: f for f in FIELDS}
+
+# The API's benchmark positions (/api/v1/benchmark-positions/): the open data's own fields for
+# the period, the indicator, the comparison and the report, so that the two cannot disagree,
+# with the details of the comparison that the files leave out (the public pages show them).
+POSITION_FIELDS: tuple[Field, ...] = (
+    *(_FIELD[name] for name in ("period_code", "period_label", "period_kind")),
+    *(_FIELD[name] for name in ("indicator_code", "indicator_title")),
+    *(
+        _FIELD[name]
+        for name in (
+            "benchmark_period",
+            "benchmark_group",
+            "benchmark_rank",
+            "benchmark_group_size",
+            "benchmark_quartile",
+        )
+    ),
+    Field(
+        "benchmark_quartile_label",
+        "string",
+        "Compared with other councils: quartile in words",
+        'The quartile as written, e.g. "Top quartile"; "No quartile" when the statistic has '
+        "no better direction.",
+        _compared("quartile_label"),
+    ),
+    Field(
+        "benchmark_figure_shown",
+        "string",
+        "Compared with other councils: our figure as shown",
+        "The council's figure that was compared, rounded with its unit as the statistic is "
+        "published.",
+        _compared("figure_shown"),
+    ),
+    _FIELD["benchmark_figure_source"],
+    Field(
+        "benchmark_median_shown",
+        "string",
+        "Compared with other councils: median of the group",
+        "The median of the figures of the councils in the group, as shown.",
+        _compared("median_shown"),
+    ),
+    Field(
+        "benchmark_statistic",
+        "string",
+        "Compared with other councils: statistic",
+        "The title of the published statistic the indicator was compared with.",
+        _compared("metric_title"),
+        free_text=True,
+    ),
+    Field(
+        "benchmark_publication",
+        "string",
+        "Compared with other councils: publication",
+        "The publication or dataset the statistic comes from.",
+        _compared("source"),
+        free_text=True,
+    ),
+    Field(
+        "benchmark_publisher",
+        "string",
+        "Compared with other councils: publisher",
+        "Who publishes the statistic.",
+        _compared("publisher"),
+        free_text=True,
+    ),
+    Field(
+        "benchmark_released_on",
+        "date",
+        "Compared with other councils: released",
+        "When the publisher last released the statistic, as known when the report was made; "
+        "empty if not known.",
+        _compared("release_date"),
+    ),
+    *(_FIELD[name] for name in ("benchmark_source", "benchmark_licence", "benchmark_url")),
+    Field(
+        "benchmark_definition_note",
+        "string",
+        "Compared with other councils: how our definition differs",
+        "How the council's indicator differs from the published statistic's definition; "
+        "empty when they match.",
+        _compared("definition_note"),
+        free_text=True,
+    ),
+    *(_FIELD[name] for name in ("report_id", "report_title", "report_url", "published_at")),
+)
 
 # Spreadsheet formula injection: a text cell starting with these is run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def records(rows: list[PublishedRow], report_url: Callable[[int], str]) -> list[dict]:
+def records(
+    rows: list[PublishedRow],
+    report_url: Callable[[int], str],
+    *,
+    fields: tuple[Field, ...] = FIELDS,
+) -> list[dict]:
     """Each published row as {field name: value}, values as Python numbers and text."""
-    return [{f.name: f.value(p, report_url(p.report.pk)) for f in FIELDS} for p in rows]
+    return [{f.name: f.value(p, report_url(p.report.pk)) for f in fields} for p in rows]
 
 
 def _csv_cell(field: Field, value: object) -> str:
@@ -480,13 +572,13 @@ def _csv_cell(field: Field, value: object) -> str:
     return text
 
 
-def as_csv(rows: list[dict]) -> str:
+def as_csv(rows: list[dict], *, fields: tuple[Field, ...] = FIELDS) -> str:
     """CSV with a header row of field names, UTF-8, one line per published figure."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FIELD_NAMES)
+    writer.writerow(f.name for f in fields)
     for record in rows:
-        writer.writerow([_csv_cell(f, record[f.name]) for f in FIELDS])
+        writer.writerow([_csv_cell(f, record[f.name]) for f in fields])
     return out.getvalue()
 
 

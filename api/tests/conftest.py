@@ -8,7 +8,16 @@ API is compared with the return form on the returns tests' council (returns/test
 
 import pytest
 
+# Testshire with benchmark positions and register appendices (registers_and_comparisons.py).
+from api.tests.registers_and_comparisons import (  # noqa: F401
+    compared_in_q1,
+    registered,
+    with_registers,
+)
 from api.tokens import create_token
+
+# Waste's project DP-01 in the delivery plan, for project updates (test_project_updates).
+from delivery.tests.conftest import programme, project  # noqa: F401
 from organisation.tests.personas import PERSONAS, Town, build_town, freeze_today
 from publishing.tests.conftest import _empty_cache, provisional, published  # noqa: F401
 

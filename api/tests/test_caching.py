@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.utils.http import http_date, parse_http_date
 
+from api.caching import LAYOUT
 from publishing.tests.conftest import AFTER, BEFORE, LATER, Q1, at
 from reports.reporting import withdraw_report
 
@@ -20,6 +21,8 @@ ADDRESSES = [
     "/api/v1/indicators/RCY-01/",
     "/api/v1/values/",
     f"/api/v1/values/?period={Q1}&format=csv",
+    "/api/v1/benchmark-positions/",
+    "/api/v1/benchmark-positions/?format=csv",
     "/api/v1/reports/",
     "/api/v1/openapi.json",
     "/api/v1/docs/",
@@ -32,7 +35,7 @@ def test_every_response_may_be_kept_by_a_proxy_for_five_minutes(client, publishe
             response = client.get(address)
             assert response.status_code == 200, address
             assert response["Cache-Control"] == "public, max-age=300", address
-            assert response["ETag"].startswith('"api1-'), address
+            assert response["ETag"].startswith(f'"{LAYOUT}-'), address
             # Last-Modified is when the latest published report was released.
             assert parse_http_date(response["Last-Modified"]) == int(
                 published.q1_meeting.starts_at.timestamp()

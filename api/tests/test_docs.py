@@ -48,6 +48,10 @@ def test_every_endpoint_has_an_example(page_and_document):
         "curl http://testserver/api/v1/indicators/WST-01/",
         "curl http://testserver/api/v1/reports/1/",
         "curl 'http://testserver/api/v1/values/?period=latest&format=csv'",
+        "curl http://testserver/api/v1/reports/1/appendices/",
+        "curl http://testserver/api/v1/reports/1/appendices/risks/",
+        "curl 'http://testserver/api/v1/reports/1/appendices/risks/?format=csv'",
+        "curl 'http://testserver/api/v1/benchmark-positions/?period=latest&format=csv'",
     ):
         assert example in text, example
 
@@ -94,15 +98,16 @@ def test_the_signed_in_endpoints_say_they_need_a_token_and_show_their_body(page_
         for operation in operations.values()
         if operation.get("security")
     ]
-    assert text.count("Needs a personal API token") == len(signed_in) == 4
+    assert text.count("Needs a personal API token") == len(signed_in) == 8
     assert "curl -H 'Authorization: Bearer gt_0123abcd_…' http://testserver/api/v1/me/" in text
     assert (
         "curl -H 'Authorization: Bearer gt_0123abcd_…' -H 'Content-Type: application/json' "
         "-H 'Idempotency-Key: 7c9e6679-7425-40de-944b-e07c1f9c1a2b' -d "
     ) in text
-    for name, details in document["components"]["schemas"]["FigureIn"]["properties"].items():
-        assert f"<code>{name}</code>" in text, name
-        assert details["description"] in text, name
+    for body in ("FigureIn", "ProjectUpdateIn", "ForecastIn"):
+        for name, details in document["components"]["schemas"][body]["properties"].items():
+            assert f"<code>{name}</code>" in text, (body, name)
+            assert details["description"] in text, (body, name)
 
 
 def test_every_kind_of_problem_the_api_names_is_explained_on_the_page(page_and_document):

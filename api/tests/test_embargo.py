@@ -51,6 +51,11 @@ def addresses(published) -> list[tuple[str, dict]]:
         ("/api/v1/reports/", {}),
         ("/api/v1/reports/?committee=resources", {}),
         (f"/api/v1/reports/{published.released.pk}/", {}),
+        (f"/api/v1/reports/{published.released.pk}/appendices/", {}),
+        (f"/api/v1/reports/{published.embargoed.pk}/appendices/", {}),
+        ("/api/v1/benchmark-positions/", {}),
+        ("/api/v1/benchmark-positions/", CSV),
+        ("/api/v1/benchmark-positions/?period=latest", {}),
         *embargoed_addresses(published),
     ]
 
@@ -89,6 +94,7 @@ def test_before_the_meeting_its_addresses_answer_as_if_they_never_existed(client
         for address in (
             f"/api/v1/indicators/{EMBARGOED_CODE}/",
             f"/api/v1/reports/{published.embargoed.pk}/",
+            f"/api/v1/reports/{published.embargoed.pk}/appendices/",
         ):
             response = client.get(address)
             assert response.status_code == 404, address

@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.signed_in import TAG
 from api.tests.conftest import bearer
+from api.tests.registers_and_comparisons import RELEASE
 from api.v1 import api
 from publishing.tests.conftest import AFTER, at
 
@@ -74,7 +75,7 @@ def test_every_public_endpoint_keeps_to_its_documented_contract(case, published,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_signed_in_endpoint_keeps_to_its_contract_with_a_token(
-    case, town, tokens, application
+    case, town, tokens, project, application
 ):
     case.call_and_validate(app=application, checks=CHECKS, headers=bearer(tokens["officer"]))
 
@@ -86,16 +87,23 @@ def test_the_document_tested_is_the_one_served(client, published):
 
 PUBLIC = [
     ("/api/v1/ambitions/", "get"),
+    ("/api/v1/benchmark-positions/", "get"),
     ("/api/v1/indicators/", "get"),
     ("/api/v1/indicators/{code}/", "get"),
     ("/api/v1/periods/", "get"),
     ("/api/v1/reports/", "get"),
     ("/api/v1/reports/{id}/", "get"),
+    ("/api/v1/reports/{id}/appendices/", "get"),
+    ("/api/v1/reports/{id}/appendices/{anchor}/", "get"),
     ("/api/v1/values/", "get"),
 ]
 SIGNED_IN = [
+    ("/api/v1/budget-lines/", "get"),
+    ("/api/v1/forecasts/", "post"),
     ("/api/v1/indicators/{code}/values/", "get"),
     ("/api/v1/me/", "get"),
+    ("/api/v1/project-updates/", "get"),
+    ("/api/v1/project-updates/", "post"),
     ("/api/v1/returns/", "get"),
     ("/api/v1/values/", "post"),
 ]
@@ -115,8 +123,12 @@ def test_the_document_names_every_endpoint(client, published):
             for status, response in operation["responses"].items():
                 kind = "application/json" if status == "200" else "application/problem+json"
                 assert kind in response["content"], (path, method, status)
-    csv = document["paths"]["/api/v1/values/"]["get"]["responses"]["200"]["content"]
-    assert "text/csv" in csv
+    for path in (
+        "/api/v1/values/",
+        "/api/v1/benchmark-positions/",
+        "/api/v1/reports/{id}/appendices/{anchor}/",
+    ):
+        assert "text/csv" in document["paths"][path]["get"]["responses"]["200"]["content"], path
 
 
 def test_the_signed_in_endpoints_and_only_they_ask_for_a_bearer_token(client, published):
@@ -196,3 +208,32 @@ def test_what_generated_requests_rarely_reach_keeps_to_the_contract_too(
     with at(AFTER):
         response = case.call_and_validate(app=application, checks=CHECKS)
     assert response.status_code == 200
+
+
+CSV = {"Accept": "text/csv"}
+
+
+# The Q2 report with the registers (registers_and_comparisons.py): generated numbers and names
+# never reach its appendices, nor a filter that keeps some benchmark positions.
+WITH_REGISTERS = [
+    ("/api/v1/reports/{id}/", {}, {}, {}),
+    ("/api/v1/reports/{id}/appendices/", {}, {"page_size": "2"}, {}),
+    ("/api/v1/reports/{id}/appendices/{anchor}/", {"anchor": "risks"}, {}, {}),
+    ("/api/v1/reports/{id}/appendices/{anchor}/", {"anchor": "how-we-compare"}, {}, {}),
+    ("/api/v1/reports/{id}/appendices/{anchor}/", {"anchor": "change"}, {"table": "2"}, CSV),
+    ("/api/v1/benchmark-positions/", {}, {"quartile": "top", "period": "latest"}, {}),
+    ("/api/v1/benchmark-positions/", {}, {"format": "csv"}, {}),
+]
+
+
+@pytest.mark.parametrize(("path", "path_parameters", "query", "headers"), WITH_REGISTERS)
+def test_appendices_and_benchmark_positions_keep_to_the_contract(
+    registered, application, path, path_parameters, query, headers
+):
+    if "{id}" in path:
+        path_parameters = {**path_parameters, "id": registered.q2.pk}
+    case = schema[path]["GET"].Case(path_parameters=path_parameters, query=query, headers=headers)
+    with at(RELEASE):
+        response = case.call_and_validate(app=application, checks=CHECKS)
+    assert response.status_code == 200
+    assert response.content

@@ -228,6 +228,8 @@ def test_reports_latest_first_with_their_files(client, published):
                 "size": len(f"%PDF-1.7 {PUBLISHED_TITLE}".encode()),
             }
         ],
+        "appendices": [],
+        "appendices_url": f"{API}/reports/{pk}/appendices/",
     }
     with at(AFTER):
         download = client.get(q1["files"][0]["url"])

@@ -3,7 +3,8 @@ indicators and reports are published.
 
 Counted with an empty cache (the first client after a release): the council, the released
 reports, withdrawals, ambitions, one query for every snapshot needed, and one for the
-reports' files. The baseline is in query_counts.json.
+reports' files. The appendices and benchmark positions are counted where there are some
+(registers_and_comparisons.py). The baseline is in query_counts.json.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.tests.registers_and_comparisons import RELEASE
 from indicators.tests.factories import IndicatorFactory
 from organisation.models import OrgUnit
 from publishing.tests.conftest import AFTER, Q2, at
@@ -33,11 +35,19 @@ ADDRESSES = {
     "values_csv": "/api/v1/values/?format=csv",
     "reports": "/api/v1/reports/",
 }
+# {report}: the Q2 report with the registers, its four appendices.
+WITH_REGISTERS = {
+    "appendices": "/api/v1/reports/{report}/appendices/",
+    "appendix": "/api/v1/reports/{report}/appendices/change/",
+    "appendix_csv": "/api/v1/reports/{report}/appendices/change/?format=csv&table=2",
+    "benchmark_positions": "/api/v1/benchmark-positions/",
+    "benchmark_positions_csv": "/api/v1/benchmark-positions/?format=csv",
+}
 
 
-def counts(client, query: str = "") -> dict[str, int]:
+def counts(client, query: str = "", addresses: dict[str, str] = ADDRESSES) -> dict[str, int]:
     found = {}
-    for name, address in ADDRESSES.items():
+    for name, address in addresses.items():
         cache.clear()
         joiner = "&" if "?" in address else "?"
         with CaptureQueriesContext(connection) as queries:
@@ -47,15 +57,19 @@ def counts(client, query: str = "") -> dict[str, int]:
     return found
 
 
+def baseline(addresses: dict[str, str]) -> dict[str, int]:
+    return {name: BASELINE[name] for name in addresses}
+
+
 def test_the_endpoints_keep_to_their_query_baseline(client, published):
     with at(AFTER):
-        assert counts(client) == BASELINE
+        assert counts(client) == baseline(ADDRESSES)
 
 
 def test_a_longer_page_costs_no_more_queries(client, published):
     with at(AFTER):
-        assert counts(client, "page_size=1") == BASELINE
-        assert counts(client, "page_size=500") == BASELINE
+        assert counts(client, "page_size=1") == baseline(ADDRESSES)
+        assert counts(client, "page_size=500") == baseline(ADDRESSES)
 
 
 def test_more_indicators_and_reports_cost_no_more_queries(client, published):
@@ -71,4 +85,15 @@ def test_more_indicators_and_reports_cost_no_more_queries(client, published):
                 title=f"Q2 report for cabinet {n}", period_code=Q2, meeting=published.q2_meeting
             )
         assert client.get("/api/v1/indicators/").json()["count"] == 8
-        assert counts(client) == BASELINE
+        assert counts(client) == baseline(ADDRESSES)
+
+
+def test_appendices_and_positions_keep_to_their_baseline_however_long_the_page(client, registered):
+    addresses = {
+        name: address.format(report=registered.q2.pk) for name, address in WITH_REGISTERS.items()
+    }
+    with at(RELEASE):
+        assert client.get(addresses["appendices"]).json()["count"] == 4
+        assert client.get(addresses["benchmark_positions"]).json()["count"] == 4
+        for query in ("", "page_size=1", "page_size=500"):
+            assert counts(client, query, addresses) == baseline(WITH_REGISTERS), query

@@ -12,6 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.tests.conftest import bearer
+from delivery.tests.factories import ProjectFactory
+from delivery.workflow import record_update
+from indicators.models import Period
 from indicators.tests.factories import IndicatorFactory
 from organisation.tests.personas import OPEN_PERIOD
 from scorecards.tests.builders import Returns
@@ -23,13 +26,16 @@ ADDRESSES = {
     "me": "/api/v1/me/",
     "returns": "/api/v1/returns/",
     "draft_values": "/api/v1/indicators/WST-01/values/",
+    "project_updates": "/api/v1/project-updates/",
 }
+# The finance tests' council's (test_forecasts): its partner forecasts for three lines.
+FINANCE = {"budget_lines": "/api/v1/budget-lines/"}
 
 
-def counts(client, secret: str, query: str = "") -> dict[str, int]:
+def counts(client, secret: str, query: str = "", addresses=ADDRESSES) -> dict[str, int]:
     client.get("/api/v1/me/", headers=bearer(secret))  # the minute's first use, noted
     found = {}
-    for name, address in ADDRESSES.items():
+    for name, address in addresses.items():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(f"{address}?{query}", headers=bearer(secret))
             assert response.status_code == 200, name
@@ -37,16 +43,18 @@ def counts(client, secret: str, query: str = "") -> dict[str, int]:
     return found
 
 
-def test_the_signed_in_lists_keep_to_their_query_baseline(client, town, tokens):
-    assert counts(client, tokens["officer"]) == BASELINE
+def test_the_signed_in_lists_keep_to_their_query_baseline(client, town, tokens, project):
+    assert counts(client, tokens["officer"]) == {
+        name: count for name, count in BASELINE.items() if name in ADDRESSES
+    }
 
 
-def test_a_longer_page_costs_no_more_queries(client, town, tokens):
-    assert counts(client, tokens["officer"], "page_size=1") == BASELINE
-    assert counts(client, tokens["officer"], "page_size=500") == BASELINE
+def test_a_longer_page_costs_no_more_queries(client, town, tokens, project):
+    for query in ("page_size=1", "page_size=500"):
+        assert counts(client, tokens["officer"], query).items() <= BASELINE.items()
 
 
-def test_more_indicators_and_figures_cost_no_more_queries(client, town, tokens):
+def test_more_indicators_figures_and_projects_cost_no_more_queries(client, town, tokens, project):
     returns = Returns()
     returns.officer = town.person("officer")
     for n in range(5):
@@ -55,6 +63,20 @@ def test_more_indicators_and_figures_cost_no_more_queries(client, town, tokens):
     for code in ("2025-26-Q1", "2025-26-Q2", "2025-26-Q3", "2025-26-Q4"):
         returns.draft(town.draft.indicator, code, "50")
 
+    for n in range(4):
+        more = ProjectFactory(
+            reference=f"DP-1{n}", owner=project.owner, lead_service=town.waste, outcomes=[]
+        )
+        if n % 2:
+            record_update(
+                project=more,
+                period=Period.objects.get(code=OPEN_PERIOD),
+                entries={"percent_complete": 10 * n, "done": "Started"},
+                by=returns.officer,
+            )
+
     body = client.get("/api/v1/returns/", headers=bearer(tokens["officer"])).json()
     assert len(body["results"][0]["indicators"]) == 8
-    assert counts(client, tokens["officer"]) == BASELINE
+    updates = client.get("/api/v1/project-updates/", headers=bearer(tokens["officer"])).json()
+    assert updates["count"] == 5
+    assert counts(client, tokens["officer"]).items() <= BASELINE.items()

@@ -65,6 +65,11 @@ class Council:
 
 @pytest.fixture
 def council(db, monkeypatch) -> Council:
+    return build_council(monkeypatch)
+
+
+def build_council(monkeypatch) -> Council:
+    """Testshire's units, budget lines and people, on 16 October 2026 (a database needed)."""
     freeze_today(monkeypatch)
     ensure_periods(first_year=2025, last_year=2026)
     testshire = CouncilFactory()

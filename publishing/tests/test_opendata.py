@@ -134,6 +134,17 @@ def test_the_open_data_page_documents_every_field(client, published):
     assert "/performance/data/indicators/RCY-01.json" in page
 
 
+def test_the_open_data_page_leads_to_the_api_and_its_openapi_document(client, published):
+    with at(BEFORE):
+        page = client.get(reverse("publishing:data")).content.decode()
+        for address, name in (
+            ("/api/v1/docs/", "The API documentation"),
+            ("/api/v1/openapi.json", "The API’s OpenAPI document"),
+        ):
+            assert f'<a class="govuk-link" href="{address}">{name}</a>' in page
+            assert client.get(address).status_code == 200, address
+
+
 def test_data_files_may_be_fetched_from_other_sites(client, published):
     with at(BEFORE):
         response = client.get(reverse("publishing:period_data", args=[Q1, "json"]))
