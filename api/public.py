@@ -128,6 +128,7 @@ def values(request, filters: Query[ValueFilters], paging: Query[PageQuery]):
         period=filters.period,
         ambition=filters.ambition,
         indicator=filters.indicator,
+        where=_where(filters),
     )
     links = queries.Links(request)
     if representation(request) == "csv":
@@ -155,6 +156,7 @@ def benchmark_positions(request, filters: Query[PositionFilters], paging: Query[
         ambition=filters.ambition,
         indicator=filters.indicator,
         quartile=filters.quartile,
+        where=_where(filters),
     )
     links = queries.Links(request)
     if representation(request) == "csv":
@@ -163,6 +165,14 @@ def benchmark_positions(request, filters: Query[PositionFilters], paging: Query[
         )
         return csv_response(text, "benchmark-positions.csv")
     return page_of(request, rows, paging, lambda page: queries.position_records(page, links))
+
+
+def _where(filters) -> queries.Where:
+    return queries.Where(
+        indicator_set=filters.indicator_set,
+        directorate=filters.directorate,
+        committee=filters.committee,
+    )
 
 
 @router.get(

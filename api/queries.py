@@ -10,13 +10,15 @@ so that a page shapes only its own items.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 
+from indicators.models import Indicator
 from publishing import opendata
 from publishing.addresses import downloads
 from publishing.published import (
@@ -28,6 +30,7 @@ from publishing.published import (
 )
 from reports.content import Appendix
 from reports.reporting import current_outputs
+from strategy.models import Committee
 
 LATEST = "latest"
 
@@ -164,6 +167,7 @@ def values(
     period: str | None = None,
     ambition: str | None = None,
     indicator: str | None = None,
+    where: Where | None = None,
 ) -> list[PublishedRow]:
     """Published values, one per indicator per period: the latest period first, then by
     indicator code."""
@@ -175,12 +179,52 @@ def values(
     if len(chosen) > 1:
         publication.load(publication.reports)  # every snapshot in one query
     rows = [row for p in chosen for row in publication.rows_for(p)]
+    kept = where.keeps() if where is not None else None
     return [
         row
         for row in rows
         if (ambition is None or ambition in row.row.ambitions)
         and (indicator is None or row.code == indicator)
+        and (kept is None or kept(row))
     ]
+
+
+@dataclass(frozen=True)
+class Where:
+    """Filters by where an indicator sits in the framework today (its sets and its owner's
+    directorate) and by the committee a released report went to. Each costs one query, only
+    when given; only published rows are ever filtered, so nothing unpublished shows."""
+
+    indicator_set: str | None = None
+    directorate: str | None = None
+    committee: str | None = None
+
+    def keeps(self) -> Callable[[PublishedRow], bool] | None:
+        tests = []
+        if self.indicator_set is not None:
+            in_set = set(
+                Indicator.objects.filter(sets__code=self.indicator_set).values_list(
+                    "code", flat=True
+                )
+            )
+            tests.append(lambda row: row.code in in_set)
+        if self.directorate is not None:
+            code = self.directorate
+            owned = set(
+                Indicator.objects.filter(
+                    Q(owner__code=code)
+                    | Q(owner__parent__code=code)
+                    | Q(owner__parent__parent__code=code)
+                ).values_list("code", flat=True)
+            )
+            tests.append(lambda row: row.code in owned)
+        if self.committee is not None:
+            found = Committee.objects.filter(code=self.committee).values_list("pk", flat=True)
+            committee_ids = set(found)
+            tests.append(lambda row: row.report.report.committee_id in committee_ids)
+        if not tests:
+            return None
+        return lambda row: all(test(row) for test in tests)
 
 
 def value_records(rows: Sequence[PublishedRow], links: Links) -> list[dict]:
@@ -198,10 +242,11 @@ def benchmark_positions(
     ambition: str | None = None,
     indicator: str | None = None,
     quartile: str | None = None,
+    where: Where | None = None,
 ) -> list[PublishedRow]:
     """The published values compared with other councils, in the values' order: the latest
     period first, then by indicator code. Each is the comparison the released report froze."""
-    rows = values(publication, period=period, ambition=ambition, indicator=indicator)
+    rows = values(publication, period=period, ambition=ambition, indicator=indicator, where=where)
     return [
         row
         for row in rows

@@ -241,6 +241,19 @@ class ValueFilters(Schema):
         None, description="Only indicators contributing to this ambition (its code)."
     )
     indicator: str | None = Field(None, description="Only this indicator's values (its code).")
+    indicator_set: str | None = Field(
+        None,
+        alias="set",
+        description="Only indicators in this indicator set (its code), as the set stands today.",
+    )
+    directorate: str | None = Field(
+        None,
+        description="Only indicators owned in this directorate (its code): by it or a service or "
+        "team within it, as they stand today.",
+    )
+    committee: str | None = Field(
+        None, description="Only values from reports received by this committee (its code)."
+    )
     format: Literal["json", "csv"] | None = Field(
         None,
         description="csv for the whole table as CSV (not paged), with the open data's "
@@ -269,6 +282,19 @@ class PositionFilters(Schema):
         None, description="Only indicators contributing to this ambition (its code)."
     )
     indicator: str | None = Field(None, description="Only this indicator's positions (its code).")
+    indicator_set: str | None = Field(
+        None,
+        alias="set",
+        description="Only indicators in this indicator set (its code), as the set stands today.",
+    )
+    directorate: str | None = Field(
+        None,
+        description="Only indicators owned in this directorate (its code): by it or a service or "
+        "team within it, as they stand today.",
+    )
+    committee: str | None = Field(
+        None, description="Only positions from reports received by this committee (its code)."
+    )
     quartile: _one_of("benchmark_quartile") | None = Field(
         None,
         description="Only positions in this quartile (a statistic with no better direction has "
