@@ -11,7 +11,7 @@ so that a page shapes only its own items.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -30,7 +30,7 @@ from publishing.published import (
 )
 from reports.content import Appendix
 from reports.reporting import current_outputs
-from strategy.models import Committee
+from strategy.models import Ambition, Committee
 
 LATEST = "latest"
 
@@ -85,6 +85,7 @@ class PublicAmbition:
     title: str
     description: str
     periods: list[str]  # codes, latest first
+    live: Ambition | None = None  # as the council's framework holds it now (its plan, outcomes)
 
 
 def ambitions(publication: Publication) -> list[PublicAmbition]:
@@ -103,7 +104,11 @@ def ambitions(publication: Publication) -> list[PublicAmbition]:
                     section.code, section.title, section.description, [period.code]
                 )
     order = {a.code: n for n, a in enumerate(publication.ambitions)}
-    return sorted(found.values(), key=lambda a: (order.get(a.code, len(order)), a.code))
+    live = {a.code: a for a in publication.ambitions}
+    return sorted(
+        (replace(a, live=live.get(a.code)) for a in found.values()),
+        key=lambda a: (order.get(a.code, len(order)), a.code),
+    )
 
 
 def ambition_resources(found: Sequence[PublicAmbition], links: Links) -> list[dict]:
@@ -113,11 +118,29 @@ def ambition_resources(found: Sequence[PublicAmbition], links: Links) -> list[di
             "title": ambition.title,
             "description": ambition.description,
             "periods": ambition.periods,
+            "plan": _plan(ambition.live),
+            "outcomes": [
+                {"code": o.code, "title": o.title, "description": o.description}
+                for o in (ambition.live.outcomes.all() if ambition.live else ())
+            ],
             "indicators_url": links.api("indicators", ambition=ambition.code),
             "web_url": links.web("ambition", ambition.periods[0], ambition.code),
         }
         for ambition in found
     ]
+
+
+def _plan(ambition: Ambition | None) -> dict | None:
+    if ambition is None:
+        return None  # removed from the framework since its report was released
+    plan = ambition.plan
+    return {
+        "title": plan.title,
+        "kind": plan.kind,
+        "kind_label": plan.get_kind_display(),
+        "starts_on": plan.starts_on,
+        "ends_on": plan.ends_on,
+    }
 
 
 # Indicators

@@ -88,14 +88,39 @@ class Period(Schema):
     web_url: str = Field(description="The period's scorecard on the public site.")
 
 
+class Plan(Schema):
+    """The council's plan an ambition belongs to."""
+
+    title: str = Field(description="The plan's title.", examples=["Council Plan 2024-2028"])
+    kind: str = Field(description="What kind of plan it is, as a code.")
+    kind_label: str = Field(description="What kind of plan it is, in words.")
+    starts_on: date = Field(description="When the plan starts.")
+    ends_on: date = Field(description="When it ends.")
+
+
+class Outcome(Schema):
+    """An outcome the council wants under an ambition."""
+
+    code: str = Field(description="The outcome's code.")
+    title: str = Field(description="The outcome, as the council words it.")
+    description: str = Field(description="What it means; may be empty.")
+
+
 class Ambition(Schema):
-    """One of the council's ambitions with published indicators."""
+    """One of the council's ambitions with published indicators, with the plan it belongs to
+    and its outcomes as the council's framework holds them now."""
 
     code: str = Field(description="The ambition's code. It does not change.", examples=["greener"])
     title: str = Field(description="The ambition, as the council words it.")
     description: str = Field(description="What the ambition means; may be empty.")
     periods: list[str] = Field(
         description="The codes of the published periods in which it has indicators, latest first."
+    )
+    plan: Plan | None = Field(
+        description="The plan it belongs to; null for an ambition since removed from the framework."
+    )
+    outcomes: list[Outcome] = Field(
+        description="Its outcomes, in the council's order, as the framework holds them now."
     )
     indicators_url: str = Field(description="Its indicators in this API.")
     web_url: str = Field(description="Its page on the public site, for its latest period.")

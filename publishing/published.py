@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 
 from charts.svg import Chart
 from reports.content import ReportContent, Row, Section, roll_up_rows
@@ -27,7 +27,7 @@ from reports.outputs.paper import data_quality_lead
 from reports.publication import release_times, released_reports
 from status.direction import Direction
 from status.rag import Rag
-from strategy.models import Ambition
+from strategy.models import Ambition, Outcome
 
 CACHE_PREFIX = "publishing:content"
 CACHE_SECONDS = 7 * 24 * 60 * 60  # a snapshot never changes under its hash
@@ -257,17 +257,40 @@ class Publication:
 
     @cached_property
     def ambitions(self) -> list[Ambition]:
+        # With each one's plan and outcomes, which the API gives beside it (two queries).
+        outcomes = Outcome.objects.order_by("order", "title").only(
+            "code", "title", "description", "order", "ambition_id"
+        )
         return list(
-            Ambition.objects.order_by("order", "title").only(
-                "code", "title", "description", "order"
+            Ambition.objects.select_related("plan")
+            .order_by("order", "title")
+            .only(
+                "code",
+                "title",
+                "description",
+                "order",
+                "plan__title",
+                "plan__kind",
+                "plan__starts_on",
+                "plan__ends_on",
             )
+            .prefetch_related(Prefetch("outcomes", queryset=outcomes))
         )
 
     def fingerprint(self) -> str:
         """Changes whenever anything public changes: a report released, withdrawn or
-        replaced, or an ambition renamed or reordered."""
+        replaced, an ambition renamed or reordered, its plan or its outcomes changed."""
         parts = [f"{r.pk}:{r.report.snapshot_hash}" for r in self.reports]
         parts += [f"{a.code}:{a.order}:{a.title}:{a.description}" for a in self.ambitions]
+        parts += [
+            f"{a.code}:plan:{a.plan.title}:{a.plan.kind}:{a.plan.starts_on}:{a.plan.ends_on}"
+            for a in self.ambitions
+        ]
+        parts += [
+            f"{a.code}:outcome:{o.code}:{o.title}:{o.description}"
+            for a in self.ambitions
+            for o in a.outcomes.all()
+        ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
     def last_modified(self) -> datetime | None:

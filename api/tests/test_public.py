@@ -7,6 +7,7 @@ from 6pm on 24 November 2026, Q2 (RCY-01 73.917, LIB-01 12.9, and SEC-01 88.846,
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -23,6 +24,7 @@ from publishing.tests.conftest import (
     Q2,
     at,
 )
+from strategy.models import Ambition, Outcome, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +77,36 @@ def test_ambitions_in_the_councils_order_with_the_periods_they_have_indicators_i
 
     assert [a["code"] for a in body["results"]] == ["greener", "homes"]
     greener = body["results"][0]
+    plan = Ambition.objects.select_related("plan").get(code="greener").plan
     assert greener == {
         "code": "greener",
         "title": "A greener Testshire",
         "description": "",
         "periods": [Q2, Q1],
+        "plan": {
+            "title": plan.title,
+            "kind": "strategic",
+            "kind_label": plan.get_kind_display(),
+            "starts_on": "2022-04-01",
+            "ends_on": "2027-03-31",
+        },
+        "outcomes": [{"code": "less-waste", "title": "Less waste", "description": ""}],
         "indicators_url": f"{API}/indicators/?ambition=greener",
         "web_url": f"{WEB}/scorecards/{Q2}/greener/",
     }
+
+
+def test_a_changed_outcome_or_plan_changes_the_ambitions_etag(client, published):
+    with at(AFTER):
+        first = client.get("/api/v1/ambitions/")
+        Outcome.objects.filter(code="less-waste").update(title="Much less waste")
+        renamed = client.get("/api/v1/ambitions/", headers={"if-none-match": first["ETag"]})
+        Plan.objects.update(ends_on=datetime.date(2028, 3, 31))
+        extended = client.get("/api/v1/ambitions/", headers={"if-none-match": renamed["ETag"]})
+
+    assert renamed.status_code == extended.status_code == 200
+    assert renamed.json()["results"][0]["outcomes"][0]["title"] == "Much less waste"
+    assert extended.json()["results"][0]["plan"]["ends_on"] == "2028-03-31"
 
 
 def test_indicators_by_code_defined_as_last_published(client, published):

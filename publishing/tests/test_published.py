@@ -54,8 +54,9 @@ def test_snapshots_are_read_once_then_come_from_the_cache(published):
     Publication(AFTER).scorecard(Q2)
     with CaptureQueriesContext(connection) as queries:
         Publication(AFTER).scorecard(Q2)
-    # The released reports (without their snapshots) and the ambitions; no snapshot read.
-    assert len(queries.captured_queries) == 2
+    # The released reports (without their snapshots), the ambitions (with their plans) and
+    # their outcomes; no snapshot read.
+    assert len(queries.captured_queries) == 3
     assert not any('."snapshot" FROM' in q["sql"] for q in queries.captured_queries)
 
 

@@ -17,8 +17,9 @@ from reports.reporting import withdraw_report
 
 pytestmark = pytest.mark.django_db
 
-# What a kept page costs: the released reports, the withdrawals, the ambitions and the council.
-IDENTITY_QUERIES = 4
+# What a kept page costs: the released reports, the withdrawals, the ambitions (with their
+# plans) and their outcomes, and the council.
+IDENTITY_QUERIES = 5
 
 
 def fetched(client, address, method="get"):
