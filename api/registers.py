@@ -98,15 +98,30 @@ def _same(before, after) -> bool:
     return before is not None and after.lock_version == before.lock_version
 
 
-def _audit(item, before, *, noun: str, submitted: bool, revised: bool, reason: str) -> None:
-    action = "revised" if revised else "submitted" if submitted else "saved"
-    record(
-        action=f"{noun} {action}",
-        obj=item,
-        before=before.snapshot() if before else None,
-        after={**item.snapshot(), "lock_version": item.lock_version},
-        reason=reason,
-    )
+def _saved(write, *, before, current, noun, title, refused_title, submission, reason):
+    """Run a return's domain function in one transaction, audit what it changed (naming the
+    token, from the request's audit context) and turn the workflow's refusals into the API's:
+    a stale lock_version into 409 naming who changed it, the rest into 422."""
+    try:
+        with transaction.atomic():
+            item = write()
+            if not _same(before, item):
+                revised = before is not None and before.state in SIGNED_OFF_STATES
+                action = "revised" if revised else "submitted" if submission.submit else "saved"
+                record(
+                    action=f"{noun} {action}",
+                    obj=item,
+                    before=before.snapshot() if before else None,
+                    after={**item.snapshot(), "lock_version": item.lock_version},
+                    reason=reason,
+                )
+            return item
+    except StaleError:
+        raise _changed(current(), sent=submission.lock_version, title=title) from None
+    except InvalidEntry as invalid:
+        raise _refused(refused_title, list(invalid.problems.items())) from None
+    except WorkflowError as error:
+        raise _refused(refused_title, [("", refusal(error))]) from None
 
 
 def _locked_out(item, *, title: str, sent: int | None) -> None:
@@ -157,41 +172,35 @@ def enter_project_update(*, submission, by) -> EnteredUpdate:
     if not form.is_valid():
         raise _problems(form, UPDATE_NOT_RECORDED)
     entries = form.entries()
-    try:
-        with transaction.atomic():
-            if revising:
-                update = delivery_workflow.revise_update(
-                    update=before,
-                    entries=entries,
-                    by=by,
-                    reason=form.cleaned_data["reason"],
-                    expected_version=submission.lock_version,
-                )
-            else:
-                update = delivery_workflow.record_update(
-                    project=project,
-                    period=period,
-                    entries=entries,
-                    by=by,
-                    expected_version=submission.lock_version,
-                    submit=submission.submit,
-                )
-            if not _same(before, update):
-                _audit(
-                    update,
-                    before,
-                    noun="project update",
-                    submitted=submission.submit,
-                    revised=revising,
-                    reason=form.cleaned_data.get("reason", ""),
-                )
-    except StaleError:
-        fresh = update_for(project, period)
-        raise _changed(fresh, sent=submission.lock_version, title=title) from None
-    except InvalidEntry as invalid:
-        raise _refused(UPDATE_NOT_RECORDED, list(invalid.problems.items())) from None
-    except WorkflowError as error:
-        raise _refused(UPDATE_NOT_RECORDED, [("", refusal(error))]) from None
+
+    def write() -> ProjectUpdate:
+        if revising:
+            return delivery_workflow.revise_update(
+                update=before,
+                entries=entries,
+                by=by,
+                reason=form.cleaned_data["reason"],
+                expected_version=submission.lock_version,
+            )
+        return delivery_workflow.record_update(
+            project=project,
+            period=period,
+            entries=entries,
+            by=by,
+            expected_version=submission.lock_version,
+            submit=submission.submit,
+        )
+
+    update = _saved(
+        write,
+        before=before,
+        current=lambda: update_for(project, period),
+        noun="project update",
+        title=title,
+        refused_title=UPDATE_NOT_RECORDED,
+        submission=submission,
+        reason=form.cleaned_data.get("reason", ""),
+    )
     update.project = project
     reading = delivery_workflow.update_reading(update, project, period)
     return EnteredUpdate(update=update, reading=reading, already_saved=_same(before, update))
@@ -255,40 +264,35 @@ def enter_forecast(*, submission, by) -> EnteredForecast:
     if not form.is_valid():
         raise _problems(form, FORECAST_NOT_RECORDED)
     entries = form.entries()
-    try:
-        with transaction.atomic():
-            if revising:
-                forecast = finance_workflow.revise_forecast(
-                    forecast=before,
-                    entries=entries,
-                    by=by,
-                    reason=form.cleaned_data["reason"],
-                    expected_version=submission.lock_version,
-                )
-            else:
-                forecast = finance_workflow.record_forecast(
-                    line=line,
-                    period=period,
-                    entries=entries,
-                    by=by,
-                    expected_version=submission.lock_version,
-                )
-                if submission.submit:
-                    forecast = finance_workflow.submit_forecast(forecast=forecast, by=by)
-            if not _same(before, forecast):
-                _audit(
-                    forecast,
-                    before,
-                    noun="forecast",
-                    submitted=submission.submit,
-                    revised=revising,
-                    reason=form.cleaned_data.get("reason", ""),
-                )
-    except StaleError:
-        fresh = Forecast.objects.get(line=line, period=period)
-        raise _changed(fresh, sent=submission.lock_version, title=title) from None
-    except InvalidEntry as invalid:
-        raise _refused(FORECAST_NOT_RECORDED, list(invalid.problems.items())) from None
-    except WorkflowError as error:
-        raise _refused(FORECAST_NOT_RECORDED, [("", refusal(error))]) from None
+
+    def write() -> Forecast:
+        if revising:
+            return finance_workflow.revise_forecast(
+                forecast=before,
+                entries=entries,
+                by=by,
+                reason=form.cleaned_data["reason"],
+                expected_version=submission.lock_version,
+            )
+        forecast = finance_workflow.record_forecast(
+            line=line,
+            period=period,
+            entries=entries,
+            by=by,
+            expected_version=submission.lock_version,
+        )
+        if submission.submit:
+            forecast = finance_workflow.submit_forecast(forecast=forecast, by=by)
+        return forecast
+
+    forecast = _saved(
+        write,
+        before=before,
+        current=lambda: Forecast.objects.get(line=line, period=period),
+        noun="forecast",
+        title=title,
+        refused_title=FORECAST_NOT_RECORDED,
+        submission=submission,
+        reason=form.cleaned_data.get("reason", ""),
+    )
     return EnteredForecast(forecast=forecast, already_saved=_same(before, forecast))

@@ -255,17 +255,19 @@ class IndicatorFilters(Schema):
     )
 
 
-class ValueFilters(Schema):
+class PublishedFilters(Schema):
+    """What values and benchmark positions are chosen by."""
+
     period: str | None = Field(
         None,
-        description='Only this period\'s values (its code), or "latest" for the latest '
-        "published quarter (else year).",
+        description='Only this period (its code), or "latest" for the latest published '
+        "quarter (else year).",
         examples=["latest"],
     )
     ambition: str | None = Field(
         None, description="Only indicators contributing to this ambition (its code)."
     )
-    indicator: str | None = Field(None, description="Only this indicator's values (its code).")
+    indicator: str | None = Field(None, description="Only this indicator (its code).")
     indicator_set: str | None = Field(
         None,
         alias="set",
@@ -277,8 +279,11 @@ class ValueFilters(Schema):
         "team within it, as they stand today.",
     )
     committee: str | None = Field(
-        None, description="Only values from reports received by this committee (its code)."
+        None, description="Only from reports received by this committee (its code)."
     )
+
+
+class ValueFilters(PublishedFilters):
     format: Literal["json", "csv"] | None = Field(
         None,
         description="csv for the whole table as CSV (not paged), with the open data's "
@@ -296,30 +301,7 @@ class ReportFilters(Schema):
     )
 
 
-class PositionFilters(Schema):
-    period: str | None = Field(
-        None,
-        description='Only this period\'s positions (its code), or "latest" for the latest '
-        "published quarter (else year).",
-        examples=["latest"],
-    )
-    ambition: str | None = Field(
-        None, description="Only indicators contributing to this ambition (its code)."
-    )
-    indicator: str | None = Field(None, description="Only this indicator's positions (its code).")
-    indicator_set: str | None = Field(
-        None,
-        alias="set",
-        description="Only indicators in this indicator set (its code), as the set stands today.",
-    )
-    directorate: str | None = Field(
-        None,
-        description="Only indicators owned in this directorate (its code): by it or a service or "
-        "team within it, as they stand today.",
-    )
-    committee: str | None = Field(
-        None, description="Only positions from reports received by this committee (its code)."
-    )
+class PositionFilters(PublishedFilters):
     quartile: _one_of("benchmark_quartile") | None = Field(
         None,
         description="Only positions in this quartile (a statistic with no better direction has "
