@@ -49,3 +49,52 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"Narrative for {self.unit or self.ambition}, {self.period}"
+
+
+class StoredReading(models.Model):
+    """An indicator's reading for one scorecard period, kept as `scorecards.readings` judged
+    it, so that scorecards read rows instead of judging every indicator on every request.
+
+    A kept reading is used only while its `generation` is its indicator's current one: every
+    change to what a reading is made of moves the generation on in the same transaction
+    (`scorecards.stored`), so a reading made from older inputs is never shown.
+    """
+
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey("indicators.Period", on_delete=models.CASCADE, related_name="+")
+    generation = models.BigIntegerField()
+    layout = models.BigIntegerField()  # the shape of `reading`, which a release may change
+    # A reading with no figure is Pending up to its deadline and Missing after: it holds on
+    # one side of the deadline only.
+    deadline = models.DateField(null=True)
+    before_deadline = models.BooleanField(default=False)
+    reading = models.BinaryField()
+    judged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="one_reading_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reading of indicator {self.indicator_id} for period {self.period_id}"
+
+
+class ReadingGeneration(models.Model):
+    """How many times what an indicator's readings are made of has changed."""
+
+    # Written by the database's own triggers (migration 0003), also while an indicator is
+    # being deleted: no foreign key constraint, so a row left for a deleted one is harmless.
+    indicator = models.OneToOneField(
+        "indicators.Indicator",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reading_generation",
+        db_constraint=False,
+    )
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Indicator {self.indicator_id}: generation {self.number}"

@@ -28,6 +28,7 @@ from indicators.models import (
 )
 from indicators.periods import span_of
 from organisation.models import Council, OrgUnit
+from scorecards import stored
 from status import periods as period_rules
 from status.direction import Comparison, Direction, comparison_for, direction_of_travel
 from status.numbers import format_value
@@ -140,19 +141,104 @@ def read_indicators(
     proposed: dict[int, Decimal | None] | None = None,
     in_force: InForce | None = None,
 ) -> dict[int, Reading]:
-    """Readings for `indicators` for the scorecard period `span` (six queries; four when
-    `in_force` brings the calendar and versions already loaded for the same span).
+    """Readings for `indicators` for the scorecard period `span`, in their order.
+
+    Kept readings (`scorecards.stored`) are read back in three queries (five without
+    `in_force`, which brings the calendar and versions for the same span); any not kept are
+    judged from the rules in six more (four with `in_force`) and kept.
 
     `proposed` maps indicator ids to figures an officer is entering for `span` itself: the
-    readings then say what status those figures would get once signed off.
+    readings then say what status those figures would get once signed off (never kept).
     """
+    if proposed:
+        return read_afresh(
+            indicators, span, today=today, council=council, proposed=proposed, in_force=in_force
+        )
+    ids = [i.pk for i in indicators]
+    kept = stored.kept_for(ids, span, today=today)
+    readings: dict[int, Reading] = {}
+    if kept:
+        readings.update(_read_back(indicators, kept, span, in_force))
+    missing = [i for i in indicators if i.pk not in kept]
+    if missing:
+        generation = stored.generations([i.pk for i in missing])  # before the inputs
+        deadlines: dict[int, date] = {}
+        judged = read_afresh(
+            missing, span, today=today, council=council, in_force=in_force, deadlines=deadlines
+        )
+        stored.keep(judged, span, generation=generation, deadlines=deadlines, today=today)
+        readings.update(judged)
+    return {pk: readings[pk] for pk in ids}
+
+
+def read_afresh(
+    indicators: list[Indicator],
+    span: Period,
+    *,
+    today: date,
+    council: Council,
+    proposed: dict[int, Decimal | None] | None = None,
+    in_force: InForce | None = None,
+    deadlines: dict | None = None,
+) -> dict[int, Reading]:
+    """Readings judged from the rules and their inputs, kept or not (six queries; four with
+    `in_force`). `deadlines`, if given, is filled with the data entry deadline of each period."""
     context, versions = _load(
         indicators, span, today=today, council=council, proposed=proposed, loaded=in_force
     )
-    return {
-        indicator.pk: context.read(indicator, span, versions[indicator.pk])
-        for indicator in indicators
+    if deadlines is not None:
+        deadlines.update(context.deadlines)
+    return {i.pk: context.read(i, span, versions[i.pk]) for i in indicators}
+
+
+def _read_back(indicators, kept: dict, span: Period, loaded: InForce | None) -> dict:
+    """Readings from what was kept of them, with the rows they name (the periods and
+    versions, unless `loaded` has them; the span's values; the recalculation points)."""
+    ids = [i.pk for i in indicators if i.pk in kept]
+    if loaded is not None:
+        calendar, versions = loaded.calendar, loaded.versions
+    else:
+        calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
+        versions = _versions(ids)
+    values = {v.pk: v for v in _span_values(ids, span)}
+    recalculations = {
+        r.pk: r for found in stored.recalculations(ids, calendar).values() for r in found
     }
+    by_pk = calendar.by_pk
+    readings = {}
+    for indicator in indicators:
+        k = kept.get(indicator.pk)
+        if k is None:
+            continue
+        own = {v.pk: v for v in versions.get(indicator.pk, ())}
+        readings[indicator.pk] = Reading(
+            indicator=indicator,
+            definition=own[k.version_id] if k.version_id is not None else indicator,
+            period=by_pk[k.period_id] if k.period_id is not None else None,
+            figure=k.figure,
+            figure_shown=k.figure_shown,
+            target=k.target,
+            lower=k.lower,
+            upper=k.upper,
+            target_shown=k.target_shown,
+            rag=k.rag,
+            direction=k.direction,
+            comparison=k.comparison,
+            comparison_period=by_pk.get(k.comparison_period_id),
+            comparison_shown=k.comparison_shown,
+            last_year_shown=k.last_year_shown,
+            last_year_direction=k.last_year_direction,
+            spc=k.spc,
+            value=values.get(k.value_id),
+            series=tuple((by_pk[period_id], figure) for period_id, figure in k.series),
+            spc_target=k.spc_target,
+            spc_lower=k.spc_lower,
+            spc_upper=k.spc_upper,
+            spc_cuts=tuple((position, recalculations[r]) for position, r in k.spc_cuts),
+            spc_baseline=k.spc_baseline,
+            data_quality=k.data_quality,
+        )
+    return readings
 
 
 def indicator_history(
@@ -299,18 +385,10 @@ def _load(
         if quality != Quality.final:
             qualities[indicator_id, period_id] = quality
     # … and whole values (with their commentary) only for the periods inside the span.
-    in_span = Q(period__starts_on__gte=span.starts_on, period__ends_on__lte=span.ends_on)
-    if whole:
-        in_span = Q(period__ends_on__lte=span.ends_on)
-    # Annual indicators on a quarterly scorecard show the last year's value.
-    last_year = Q(
-        period__kind=PeriodKind.financial_year,
-        period__ends_on__lte=span.ends_on,
-        period__ends_on__gt=span.ends_on - timedelta(days=366),
-    )
+    in_span, last_year = _span_and_last_year(span, whole=whole)
     values: dict[tuple[int, int], Value] = {
         (value.indicator_id, value.period_id): value
-        for value in signed_off.filter(in_span | last_year).order_by()
+        for value in _span_values(ids, span, whole=whole)
     }
     for indicator_id, figure in (proposed or {}).items():
         figures.pop((indicator_id, span.pk), None)
@@ -347,18 +425,36 @@ def _load(
         )
     )
     versions = loaded.versions if loaded is not None else _versions(ids)
-    recalculations = defaultdict(list)
-    current = SpcRecalculation.objects.filter(indicator_id__in=ids, removed_at__isnull=True)
-    for recalculation in current.order_by("period__starts_on") if with_spc else ():
-        period = calendar.by_pk.get(recalculation.period_id)
-        if period is not None:  # else it starts after the span: nothing to cut yet
-            recalculation.period = period
-            recalculations[recalculation.indicator_id].append(recalculation)
+    recalculations = stored.recalculations(ids, calendar) if with_spc else {}
     context = _Context(
         calendar, figures, values, targets, deadlines, today, council, recalculations
     )
     context.qualities = qualities
     return context, versions
+
+
+def _span_and_last_year(span: Period, *, whole: bool = False) -> tuple[Q, Q]:
+    """The periods inside the span (every one up to its end, with `whole`); and the last
+    year, whose figure an annual indicator on a quarterly scorecard shows."""
+    in_span = Q(period__starts_on__gte=span.starts_on, period__ends_on__lte=span.ends_on)
+    if whole:
+        in_span = Q(period__ends_on__lte=span.ends_on)
+    last_year = Q(
+        period__kind=PeriodKind.financial_year,
+        period__ends_on__lte=span.ends_on,
+        period__ends_on__gt=span.ends_on - timedelta(days=366),
+    )
+    return in_span, last_year
+
+
+def _span_values(ids, span: Period, *, whole: bool = False):
+    """The signed-off values (with their commentary) a reading for the span may carry."""
+    in_span, last_year = _span_and_last_year(span, whole=whole)
+    return (
+        Value.objects.filter(indicator_id__in=ids, state__in=SIGNED_OFF_STATES)
+        .filter(in_span | last_year)
+        .order_by()
+    )
 
 
 def _latest_points(figures: dict, calendar: _Calendar) -> dict[int, Period]:

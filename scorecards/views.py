@@ -62,6 +62,9 @@ def _scorecard_page(
         return _export(scorecard, title, export)
     query = request.GET.copy()
     query.pop("format", None)
+    shown_section = _shown_section(request, scorecard)
+    section_query = query.copy()
+    section_query.pop("section", None)
     extra = dict(extra or {})
     if "narrative_subject" in extra:
         narrative = narrative_for(extra.pop("narrative_subject"), period)
@@ -88,11 +91,29 @@ def _scorecard_page(
             "breadcrumbs": breadcrumbs,
             "filter_form": form,
             "query": query.urlencode(),
+            "shown_section": shown_section,
+            "section_query": section_query.urlencode(),
+            "rows_per_page": ROWS_PER_PAGE,
             "nav_current": nav_current,
             "wide_page": True,
             **(extra or {}),
         },
     )
+
+
+# A page shows at most this many rows of readings. A scorecard with more (a county's has
+# thousands) shows one section at a time with the others' counts: a page of every row would be
+# megabytes (docs/performance.md, "Page weight"). Exports always hold every row.
+ROWS_PER_PAGE = 150
+
+
+def _shown_section(request, scorecard) -> str | None:
+    """The anchor of the one section shown in full, or None when every section is."""
+    if scorecard.section_entries <= ROWS_PER_PAGE or len(scorecard.sections) < 2:
+        return None
+    anchors = [section.anchor for section in scorecard.sections]
+    wanted = request.GET.get("section")
+    return wanted if wanted in anchors else anchors[0]
 
 
 def _export(scorecard, title, kind):

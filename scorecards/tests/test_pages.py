@@ -238,6 +238,7 @@ def councillor(client):
 SECTION = re.compile(r'<section class="gt-ambition" aria-labelledby="[^"]+">(.*?)</section>', re.S)
 SECTION_HEADING = re.compile(r"<h2[^>]*>(.*?)</h2>", re.S)
 ROW_CODE = re.compile(r'<span class="gt-indicator-code">([^<]+)</span>')
+HEADLINE = re.compile(r'<p class="govuk-body" id="headline-counts">(.*?)</p>', re.S)
 BREADCRUMBS = re.compile(
     r'<nav class="govuk-breadcrumbs[^"]*" aria-label="Breadcrumb">(.*?)</nav>', re.S
 )
@@ -825,11 +826,13 @@ def test_query_count_does_not_grow_with_indicators(client, framework, councillor
             made.append(_linked(framework, n, strategic=strategic, in_service=kind == "service"))
 
     add(2)
+    get(client, address)  # counted once its readings are kept (scorecards.stored)
     with CaptureQueriesContext(connection) as few:
         page = get(client, address)
     if key != "indicator_page":
         assert codes(page) == {i.code for i in made}
     add(10)
+    get(client, address)
     with CaptureQueriesContext(connection) as many:
         page = get(client, address)
     if key != "indicator_page":
@@ -841,13 +844,71 @@ def test_query_count_does_not_grow_with_indicators(client, framework, councillor
 
 def test_indicator_page_query_count_does_not_grow_with_its_history(client, framework, councillor):
     first = _linked(framework, 0, strategic=True)
+    get(client, url("indicator", first.code))  # counted once its readings are kept
     with CaptureQueriesContext(connection) as short:
         get(client, url("indicator", first.code))
     for code, figure in zip(ALL_QUARTERS[:12], STABLE_SERIES[:12], strict=True):
         framework.returns.signed_off(first, code, figure)
+    get(client, url("indicator", first.code))
     with CaptureQueriesContext(connection) as long:
         page = get(client, url("indicator", first.code))
 
     assert "Common cause" in page  # 14 points: SPC now has enough data
     assert len(long) == len(short), (len(short), len(long))
     assert len(long) == QUERY_BASELINE.get("indicator_page"), len(long)
+
+
+# --- a scorecard too long for one page ---------------------------------------------------------
+
+
+def test_a_scorecard_with_more_rows_than_a_page_shows_one_section_at_a_time(
+    client, thread, councillor, monkeypatch
+):
+    monkeypatch.setattr("scorecards.views.ROWS_PER_PAGE", 3)  # the directorate has 5 rows
+    address = url("directorate", "place")
+
+    page = get(client, address)
+
+    # The first section in full; every other one with its counts and a way to it.
+    assert sections(page) == {
+        "Strategic indicators": ["FLY-01", "RCY-01"],
+        "Planning": [],
+        "Waste and Recycling": [],
+        "Place directorate": [],
+    }
+    assert "This scorecard has 5 rows, so it shows one section at a time" in page
+    assert "Show the 1 indicator in this section" in page
+
+    chosen = get(client, address, section=sections_anchor(page, "Waste and Recycling"))
+    assert sections(chosen)["Waste and Recycling"] == ["MIS-01"]
+    assert sections(chosen)["Strategic indicators"] == []
+    # Counts stay those of the whole scorecard.
+    assert text(HEADLINE.search(chosen).group(1)) == text(HEADLINE.search(page).group(1))
+
+    # Filters are kept in the links between sections; exports still hold every row.
+    filtered = get(client, address, status=["amber", "green", "data_only"])
+    assert sections_anchor(filtered, "Planning")
+    assert "status=amber&amp;status=green&amp;status=data_only&amp;section=" in filtered
+    assert len(read_csv(client.get(address, {"format": "csv"}))) == 5
+    # Fewer rows than a page: every section in full, whatever is asked.
+    fitting = get(client, address, status=["amber"], section="planning")
+    assert "one section at a time" not in fitting
+    assert sections(fitting) == {"Strategic indicators": ["RCY-01"]}
+
+
+def test_a_scorecard_that_fits_shows_every_section(client, thread, councillor):
+    page = get(client, url("directorate", "place"), section="planning")
+
+    assert "one section at a time" not in page
+    assert sections(page)["Strategic indicators"] == ["FLY-01", "RCY-01"]
+
+
+def sections_anchor(page: str, title: str) -> str:
+    found = re.search(
+        r'<li><a class="govuk-link" href="\?[^"]*section=([\w-]+)#[\w-]+"[^>]*>'
+        + re.escape(title)
+        + "</a>",
+        page,
+    )
+    assert found, title
+    return found.group(1)

@@ -185,3 +185,31 @@ def test_public_scorecards_read_at_every_width(page, live_server, public_report)
         indicator.click()
     assert_chart_text_at_least_12_px(page, page.url)
     assert_accessible(page)
+
+
+def test_a_long_scorecard_reads_one_section_at_a_time(page, live_server, demo_council, monkeypatch):
+    """A scorecard with more rows than a page (a county's) shows one section in full and the
+    counts of the others; the contents move between sections, at both widths and with axe."""
+    monkeypatch.setattr("scorecards.views.ROWS_PER_PAGE", 10)
+    sign_in(page, live_server, "performance", DEMO_PASSWORD)
+    path = live_server.url + reverse("scorecards:organisation")
+
+    assert assert_every_indicator_reads_at_every_width(page, path)
+    assert page.locator("#one-section-at-a-time").is_visible()
+    assert page.locator("section.gt-ambition table").count() == 1
+    assert_accessible(page)
+
+    contents = page.locator("nav[aria-labelledby='sections-heading'] a")
+    other = contents.nth(1)
+    title = other.inner_text()
+    with page.expect_navigation():
+        other.click()
+    shown = page.locator("section.gt-ambition", has=page.locator("table"))
+    assert shown.count() == 1
+    assert shown.locator("h2").inner_text() == title
+    assert (
+        page.locator("nav[aria-labelledby='sections-heading'] a[aria-current='true']").inner_text()
+        == title
+    )
+    assert assert_every_indicator_reads_at_every_width(page, page.url)
+    assert_accessible(page)

@@ -1,0 +1,328 @@
+"""Readings kept between requests: judged once, read as rows, never stale.
+
+A scorecard judges each indicator from its whole signed-off history, its targets, versions,
+recalculation points and deadline. Those change only when someone changes them, so a reading
+is kept (`StoredReading`) the first time it is judged for a period and read back afterwards.
+
+Why a kept reading can never be stale:
+
+- Every change to what a reading is made of moves its indicator's generation on, in the same
+  transaction as the change, by the database's own triggers (migration 0003), however the
+  row is written: a figure, target, version, recalculation point or the indicator itself; and
+  every indicator's for a change to a deadline, a period or the council's rules.
+- A kept reading is used only while its generation is the indicator's current one, compared
+  in the query that reads it.
+- The generation is read before the inputs are: a reading judged while a change commits
+  carries the generation before the change, and is not used.
+- A reading with no figure is Pending up to its deadline and Missing after it; it is kept
+  with that deadline and used only on the side of it it was judged on.
+- A reading's `layout` names the shape of what is kept; a release that changes it leaves the
+  old rows unused until they are judged again.
+
+Judging again is done by the page that finds a reading missing (it judges it from the pure
+rules, shows it and keeps it) and, after a change saved through the models, by the tasks
+worker (`refresh`, asked by `connect`'s signals), so the next page finds it kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from indicators.models import Indicator, IndicatorVersion, Period, SpcRecalculation, Value
+from scorecards.models import ReadingGeneration, StoredReading
+from status import direction, quality, rag, spc
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What is kept of a reading: its judgement, with the rows it names by id."""
+
+    period_id: int | None
+    version_id: int | None  # the version it was judged by; None: the indicator itself
+    figure: Decimal | None
+    figure_shown: str
+    target: Decimal | None
+    lower: Decimal | None
+    upper: Decimal | None
+    target_shown: str
+    rag: rag.Rag
+    direction: direction.Direction
+    comparison: direction.Comparison
+    comparison_period_id: int | None
+    comparison_shown: str
+    last_year_shown: str
+    last_year_direction: direction.Direction
+    spc: spc.SpcReading
+    value_id: int | None
+    series: tuple[tuple[int, Decimal], ...]
+    spc_target: Decimal | None
+    spc_lower: Decimal | None
+    spc_upper: Decimal | None
+    spc_cuts: tuple[tuple[int, int], ...]  # (position, recalculation id)
+    spc_baseline: tuple[int, int] | None
+    data_quality: quality.Quality
+
+
+def _layout() -> int:
+    """A number naming the shape of what is kept: every kept dataclass's fields and every
+    kept choice's members."""
+    shapes = []
+    for module in (spc, rag, direction, quality):
+        for name, item in sorted(vars(module).items()):
+            if getattr(item, "__module__", None) != module.__name__:
+                continue
+            if is_dataclass(item):
+                shapes.append(f"{name}({','.join(f.name for f in fields(item))})")
+            elif isinstance(item, type) and issubclass(item, Enum):
+                shapes.append(f"{name}[{','.join(str(m.value) for m in item)}]")
+    shapes.append(f"Kept({','.join(f.name for f in fields(Kept))})")
+    digest = hashlib.sha256("|".join(shapes).encode()).digest()
+    return int.from_bytes(digest[:7], "big")
+
+
+LAYOUT = _layout()
+
+
+def kept_of(reading) -> Kept:
+    definition = reading.definition
+    return Kept(
+        period_id=reading.period.pk if reading.period else None,
+        version_id=definition.pk if isinstance(definition, IndicatorVersion) else None,
+        figure=reading.figure,
+        figure_shown=reading.figure_shown,
+        target=reading.target,
+        lower=reading.lower,
+        upper=reading.upper,
+        target_shown=reading.target_shown,
+        rag=reading.rag,
+        direction=reading.direction,
+        comparison=reading.comparison,
+        comparison_period_id=reading.comparison_period.pk if reading.comparison_period else None,
+        comparison_shown=reading.comparison_shown,
+        last_year_shown=reading.last_year_shown,
+        last_year_direction=reading.last_year_direction,
+        spc=reading.spc,
+        value_id=reading.value.pk if reading.value else None,
+        series=tuple((period.pk, figure) for period, figure in reading.series),
+        spc_target=reading.spc_target,
+        spc_lower=reading.spc_lower,
+        spc_upper=reading.spc_upper,
+        spc_cuts=tuple((position, r.pk) for position, r in reading.spc_cuts),
+        spc_baseline=reading.spc_baseline,
+        data_quality=reading.data_quality,
+    )
+
+
+# --- Reading kept readings -------------------------------------------------------------------
+
+
+def kept_for(ids: list[int], span: Period, *, today: date) -> dict[int, Kept]:
+    """The kept readings of `ids` for `span` that still hold (one query)."""
+    found = StoredReading.objects.filter(
+        indicator_id__in=ids,
+        period=span,
+        layout=LAYOUT,
+        generation=F("indicator__reading_generation__number"),
+    ).values_list("indicator_id", "reading", "deadline", "before_deadline")
+    kept = {}
+    for indicator_id, blob, deadline, before_deadline in found:
+        if deadline is not None and (today <= deadline) != before_deadline:
+            continue  # judged on the other side of its deadline
+        kept[indicator_id] = pickle.loads(blob)
+    return kept
+
+
+def generations(ids: list[int]) -> dict[int, int]:
+    """The indicators' current generations (one query): read before their inputs are."""
+    return dict(
+        ReadingGeneration.objects.filter(indicator_id__in=ids).values_list("indicator_id", "number")
+    )
+
+
+def keep(readings: dict, span: Period, *, generation: dict[int, int], deadlines, today) -> None:
+    """Keep freshly judged readings, each under the generation read before its inputs.
+
+    Keeping is a saving, not a duty: if the database refuses the write (a lock held too long),
+    the readings were still shown and the next page judges them again."""
+    if not readings:
+        return
+    now = timezone.now()
+    rows = []
+    for indicator_id, reading in readings.items():
+        deadline = None
+        if reading.figure is None and reading.period is not None:
+            deadline = deadlines.get(reading.period.pk)
+        rows.append(
+            StoredReading(
+                indicator_id=indicator_id,
+                period=span,
+                generation=generation.get(indicator_id, 0),
+                layout=LAYOUT,
+                deadline=deadline,
+                before_deadline=deadline is not None and today <= deadline,
+                reading=pickle.dumps(kept_of(reading), protocol=pickle.HIGHEST_PROTOCOL),
+                judged_at=now,
+            )
+        )
+    unnumbered = [pk for pk in readings if pk not in generation]
+    try:
+        with transaction.atomic():
+            ReadingGeneration.objects.bulk_create(
+                [ReadingGeneration(indicator_id=pk, number=0) for pk in unnumbered],
+                ignore_conflicts=True,
+            )
+            StoredReading.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["indicator", "period"],
+                update_fields=[
+                    "generation",
+                    "layout",
+                    "deadline",
+                    "before_deadline",
+                    "reading",
+                    "judged_at",
+                ],
+                batch_size=500,
+            )
+    except DatabaseError:
+        logger.warning("Readings for %s were shown but not kept", span, exc_info=True)
+
+
+def recalculations(ids: list[int], calendar) -> dict[int, list[SpcRecalculation]]:
+    """Each indicator's current SPC recalculation points up to the calendar's end, in order,
+    each with its period from the calendar (one query)."""
+    found = defaultdict(list)
+    current = SpcRecalculation.objects.filter(indicator_id__in=ids, removed_at__isnull=True)
+    for recalculation in current.order_by("period__starts_on"):
+        period = calendar.by_pk.get(recalculation.period_id)
+        if period is not None:  # else it starts after the span: nothing to cut yet
+            recalculation.period = period
+            found[recalculation.indicator_id].append(recalculation)
+    return found
+
+
+# --- Changes ---------------------------------------------------------------------------------
+
+
+def changed(indicator_ids: list[int] | None = None) -> None:
+    """Once the change being made commits, have the worker judge again the kept readings of
+    these indicators (None: every one). The database itself has already made them unused."""
+    _refresh_after_commit(indicator_ids)
+
+
+_pending = threading.local()
+
+
+def _refresh_after_commit(indicator_ids: list[int] | None) -> None:
+    """Ask the worker, once per transaction, to judge again what was changed."""
+    waiting = getattr(_pending, "ids", None)
+    if waiting is None:
+        waiting = _pending.ids = set()
+    waiting.update(indicator_ids if indicator_ids is not None else {None})
+    transaction.on_commit(_send)
+
+
+def _send() -> None:
+    waiting = getattr(_pending, "ids", None)
+    if not waiting:
+        return
+    _pending.ids = None
+    from scorecards.tasks import refresh_readings
+
+    ids = None if None in waiting else sorted(waiting)
+    refresh_readings.enqueue(ids)
+
+
+def refresh(indicator_ids: list[int] | None, *, today: date) -> int:
+    """Judge again the kept readings of these indicators (None: all) that no longer hold,
+    period by period; return how many."""
+    from organisation.models import Council
+    from scorecards.readings import read_indicators
+
+    council = Council.objects.first()
+    if council is None:
+        return 0
+    stale = StoredReading.objects.filter(
+        ~Q(generation=F("indicator__reading_generation__number")) | ~Q(layout=LAYOUT)
+    )
+    if indicator_ids is not None:
+        stale = stale.filter(indicator_id__in=indicator_ids)
+    by_period = defaultdict(list)
+    for indicator_id, period_id in stale.values_list("indicator_id", "period_id"):
+        by_period[period_id].append(indicator_id)
+    refreshed = 0
+    for period in Period.objects.filter(pk__in=by_period).order_by("starts_on"):
+        indicators = list(
+            Indicator.objects.filter(pk__in=by_period[period.pk]).select_related(
+                "first_period", "last_period"
+            )
+        )
+        refreshed += len(read_indicators(indicators, period, today=today, council=council))
+    return refreshed
+
+
+def rebuild(periods, *, today: date) -> int:
+    """Forget every kept reading and judge every indicator again for `periods`."""
+    from organisation.models import Council
+    from scorecards.queries import every_indicator
+    from scorecards.readings import in_force, read_indicators
+
+    council = Council.objects.first()
+    StoredReading.objects.all().delete()
+    if council is None:
+        return 0
+    judged = 0
+    for period in periods:
+        found = in_force(every_indicator(), period)
+        judged += len(
+            read_indicators(found.indicators, period, today=today, council=council, in_force=found)
+        )
+    return judged
+
+
+# What a reading is made of: a change to any of these rows changes its indicator's readings.
+_BY_INDICATOR = (Value, "indicators.Target", IndicatorVersion, SpcRecalculation)
+# … and a change to any of these, every indicator's.
+_EVERYONE = ("indicators.ReportingCycle", Period, "organisation.Council")
+
+
+def _one(sender, instance, **kwargs) -> None:
+    changed([instance.indicator_id])
+
+
+def _itself(sender, instance, **kwargs) -> None:
+    changed([instance.pk])
+
+
+def _everyone(sender, instance, **kwargs) -> None:
+    changed(None)
+
+
+def connect() -> None:
+    from django.apps import apps
+
+    def model(item):
+        return apps.get_model(item) if isinstance(item, str) else item
+
+    for signal in (post_save, post_delete):
+        for item in _BY_INDICATOR:
+            signal.connect(_one, sender=model(item), dispatch_uid=f"readings:{item}:{signal}")
+        signal.connect(_itself, sender=Indicator, dispatch_uid=f"readings:indicator:{signal}")
+        for item in _EVERYONE:
+            signal.connect(_everyone, sender=model(item), dispatch_uid=f"readings:{item}:{signal}")
