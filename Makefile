@@ -62,8 +62,14 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The scale bench runs on PostgreSQL too when one answers here (docs/performance.md).
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/golden_thread_bench
+
 bench: $(STAMP)
 	$(PY) -m pytest bench -o python_files="bench_*.py" -q -s $(PYTEST_ARGS)
+	@if [ -z "$$DATABASE_URL" ] && $(PY) -c "import psycopg; psycopg.connect('$(BENCH_POSTGRES)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3)" 2>/dev/null; then \
+		DATABASE_URL=$(BENCH_POSTGRES) $(PY) -m pytest bench/bench_scale.py -o python_files="bench_*.py" -q -s $(PYTEST_ARGS); \
+	else echo "No PostgreSQL at $(BENCH_POSTGRES) (or DATABASE_URL set): the scale bench ran on one database."; fi
 
 clean-db:
 	rm -f var/golden-thread.sqlite3 var/golden-thread.sqlite3-wal var/golden-thread.sqlite3-shm

@@ -55,7 +55,14 @@ from scorecards import queries
 from strategy.models import Committee
 
 SECTION = "## Scale (issue 17): county-size councils"
-START, END = "<!-- bench_scale: start -->", "<!-- bench_scale: end -->"
+# One table per database, each between its own markers (SQLite's kept their first name).
+MARKERS = {
+    "sqlite": ("<!-- bench_scale: start -->", "<!-- bench_scale: end -->"),
+    "postgresql": (
+        "<!-- bench_scale postgresql: start -->",
+        "<!-- bench_scale postgresql: end -->",
+    ),
+}
 DOC = Path(settings.BASE_DIR) / "docs" / "performance.md"
 INDICATOR = "WST-01"  # monthly, strategic, a step change and a comparison with other councils
 OPERATIONS = (
@@ -88,6 +95,7 @@ class Measured:
     timing: Timing
     queries: int
     bare: Timing
+    size: int = 0  # bytes of the response (0: not a response)
 
 
 @dataclass
@@ -209,8 +217,9 @@ def measure(client, at: AtScale) -> None:
         first = func()
         status = getattr(first, "status_code", 200)
         assert status == 200, name
+        size = len(first.content) if hasattr(first, "content") else 0
         timing = timed(func)
-        at.measured[name] = Measured(timing, counted(func), bare[row_name])
+        at.measured[name] = Measured(timing, counted(func), bare[row_name], size)
 
 
 @pytest.mark.django_db
@@ -245,7 +254,7 @@ def test_pages_as_the_council_grows(client, monkeypatch):
     table = markdown(results, load_before, os.getloadavg())
     print("\n" + table)
     if os.environ.get("GOLDEN_THREAD_BENCH_WRITE_DOCS", "1") != "0":
-        write_section(DOC, table)
+        write_section(DOC, table, connection.vendor)
 
 
 # --- The table ------------------------------------------------------------------------------------
@@ -324,8 +333,8 @@ def markdown(results: list[AtScale], load_before, load_after) -> str:
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {exponent(results, name)} |")
     lines += [
         "",
-        "Queries of each, and its median as a multiple of the bare fetch of its rows "
-        "(the bare fetch's median in brackets):",
+        "Queries of each, its median as a multiple of the bare fetch of its rows "
+        "(the bare fetch's median in brackets), and the size of what it sends:",
         "",
         "| what | " + " | ".join(heads) + " |",
         "| --- | " + " | ".join("---" for _ in heads) + " |",
@@ -334,8 +343,10 @@ def markdown(results: list[AtScale], load_before, load_after) -> str:
         cells = []
         for r in results:
             m = r.measured[name]
+            size = f", {m.size / 1024:,.0f} KiB" if m.size else ""
             cells.append(
-                f"{m.queries} q, {m.timing.median / m.bare.median:.0f}× ({_ms(m.bare.median)})"
+                f"{m.queries} q, {m.timing.median / m.bare.median:.0f}× "
+                f"({_ms(m.bare.median)}){size}"
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -348,14 +359,19 @@ years) when `GOLDEN_THREAD_BENCH_COUNTY=1`. Definitions (bare fetch, p95, growth
 are in the bench file's docstring. The table between the markers is rewritten on each run."""
 
 
-def write_section(path: Path, table: str) -> None:
-    """Put the table between the markers of the section, adding the section if missing."""
+def write_section(path: Path, table: str, vendor: str = "sqlite") -> None:
+    """Put the table between the database's markers, adding them if missing."""
+    start, end = MARKERS[vendor]
     text = path.read_text()
-    block = f"{START}\n{table}\n{END}"
-    if START in text and END in text:
-        before, _, rest = text.partition(START)
-        _, _, after = rest.partition(END)
+    block = f"{start}\n{table}\n{end}"
+    if start in text and end in text:
+        before, _, rest = text.partition(start)
+        _, _, after = rest.partition(end)
         text = before + block + after
+    elif SECTION in text:  # the section is there: this database's table goes after the other's
+        other_end = MARKERS["sqlite"][1]
+        before, _, after = text.partition(other_end)
+        text = before + other_end + f"\n\n{block}" + after
     else:
         text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{INTRO}\n\n{block}\n"
     path.write_text(text)

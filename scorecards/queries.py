@@ -81,11 +81,10 @@ def latest_complete_quarter(*, today: date) -> Period | None:
 
 
 def every_indicator() -> QuerySet:
-    """Every indicator, retired ones too (each is shown for the periods it was reported for),
-    with what deciding that needs. Where it is placed comes from its versions (`in_force`)."""
-    return Indicator.objects.select_related(
-        "owner", "owner__parent", "first_period", "last_period"
-    ).order_by("code")
+    """Every indicator, retired ones too (each is shown for the periods it was reported for).
+    Where it is placed comes from its versions; `in_force` gives each its owner and its first
+    and last periods."""
+    return Indicator.objects.order_by("code")
 
 
 # A scorecard's choice of indicators: given where one stood and the sets' ids by code.

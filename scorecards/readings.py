@@ -317,15 +317,25 @@ class InForce:
 
 
 def in_force(indicators, span: Period) -> InForce:
-    """The indicators in force in `span`, each with the version in force for it (two queries).
+    """The indicators in force in `span`, each with the version in force for it (three
+    queries: the periods, the units and the versions).
 
     An indicator is in force when any of its own periods making up the span lies within its
     first and last periods. Its version is the one in force at the start of the latest of
     those periods: the same one its reading is judged by.
+
+    The indicators need not bring their owners or first and last periods: those are attached
+    here from the units and periods read once, rather than joined to every row (thousands of
+    model instances at county size).
     """
     indicators = list(indicators)
-    calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
-    versions = _versions([i.pk for i in indicators], places=True)
+    periods = list(Period.objects.all())
+    calendar = _Calendar([p for p in periods if p.starts_on <= span.ends_on])
+    units = _units()
+    every_period = {p.pk: p for p in periods}
+    for indicator in indicators:
+        _attach(indicator, units, every_period)
+    versions = _versions([i.pk for i in indicators], units=units)
     standings = {}
     for indicator in indicators:
         own = versions[indicator.pk]
@@ -337,14 +347,33 @@ def in_force(indicators, span: Period) -> InForce:
     return InForce(span, calendar, versions, standings)
 
 
-def _versions(ids, *, places=False) -> dict[int, list[IndicatorVersion]]:
-    """Every kept version of the indicators; with `places`, each with its owner and the
-    owner's parent (to place it in a directorate)."""
-    found = IndicatorVersion.objects.filter(indicator_id__in=ids)
-    if places:
-        found = found.select_related("owner", "owner__parent")
+def _units() -> dict[int, OrgUnit]:
+    """Every unit, each with its parent (one query: a council has tens of them)."""
+    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    for unit in units.values():
+        if unit.parent_id is not None:
+            unit.parent = units[unit.parent_id]
+    return units
+
+
+def _attach(indicator: Indicator, units: dict, periods: dict) -> None:
+    """Give an indicator its owner (with the owner's parent) and its first and last periods,
+    unless it was read with them."""
+    if not Indicator.owner.is_cached(indicator):
+        indicator.owner = units[indicator.owner_id]
+    for name in ("first_period", "last_period"):
+        pk = getattr(indicator, f"{name}_id")
+        if pk is not None and not getattr(Indicator, name).is_cached(indicator):
+            setattr(indicator, name, periods[pk])
+
+
+def _versions(ids, *, units: dict | None = None) -> dict[int, list[IndicatorVersion]]:
+    """Every kept version of the indicators; with `units`, each with its owner from them (to
+    place it in a directorate)."""
     versions = defaultdict(list)
-    for version in found:
+    for version in IndicatorVersion.objects.filter(indicator_id__in=ids):
+        if units is not None and version.owner_id is not None:
+            version.owner = units[version.owner_id]
         versions[version.indicator_id].append(version)
     return versions
 

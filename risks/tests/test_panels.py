@@ -200,6 +200,7 @@ def test_the_ambition_pages_queries_do_not_grow_with_its_risks(client, town, q2,
     sign_in(client, town.person("councillor"))
     address = reverse("scorecards:ambition", args=["cleaner-place"])
     add(1)
+    client.get(address, {"period": Q2})  # counted once its readings are kept
     with CaptureQueriesContext(connection) as few:
         client.get(address, {"period": Q2})
     add(5)
