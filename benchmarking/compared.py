@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, replace
 from status.benchmark import Quartile
 from status.numbers import ordinal
 
+from .kept import latest_positions
 from .models import BenchmarkLink
-from .positions import links_positions
 from .queries import improving_words, shown
 
 # The quartile filter's choices: the four quartiles, and indicators with no comparison.
@@ -59,7 +59,8 @@ def quartile_label(quartile: Quartile | None) -> str:
 
 def compared_for(indicator_ids, *, council, ends_by: datetime.date) -> dict[int, Compared]:
     """Each linked indicator's latest position among published periods ended by `ends_by`,
-    by indicator pk. Five queries, whatever the number of indicators."""
+    by indicator pk. Two queries while the links' positions are kept (`kept`), whatever the
+    number of indicators."""
     links = list(
         BenchmarkLink.objects.filter(indicator__in=list(indicator_ids)).select_related(
             "metric", "group", "indicator"
@@ -67,10 +68,10 @@ def compared_for(indicator_ids, *, council, ends_by: datetime.date) -> dict[int,
     )
     if not links or council is None:
         return {}
-    positions = links_positions(links, council=council)
+    positions = latest_positions(links, council=council)
     found: dict[int, Compared] = {}
     for link in links:
-        known = [p for p in positions[link.pk] if p.ends_on is None or p.ends_on <= ends_by]
+        known = [p for p in positions.get(link.pk, []) if p.ends_on is None or p.ends_on <= ends_by]
         if not known:
             continue
         latest, metric = known[-1], link.metric

@@ -691,7 +691,15 @@ def import_benchmark(
     )
     ValueChange.objects.bulk_create(changes, batch_size=BATCH)
     report.created, report.changed = len(new), len(changed)
+    # The database has already made the kept positions unused; have them worked out again.
+    transaction.on_commit(_refresh_positions)
     return report
+
+
+def _refresh_positions() -> None:
+    from benchmarking.tasks import refresh_positions
+
+    refresh_positions.enqueue()
 
 
 SAME_WITHIN = Decimal("1e-14")

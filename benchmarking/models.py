@@ -237,3 +237,43 @@ class OutcomeEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} ← {self.metric.code}"
+
+
+class PublishedGeneration(models.Model):
+    """How many times the published side of every comparison has changed: figures, groups,
+    links, metrics, areas and the council's own area code.
+
+    Written by the database's own triggers (migration 0004), one row (id 1); none yet reads
+    as 0.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Published generation {self.number}"
+
+
+class KeptPositions(models.Model):
+    """A link's positions in every published period, kept as `benchmarking.positions` worked
+    them out (without the group's figures), so that a scorecard reads one row per link instead
+    of every published figure of its metric.
+
+    Used only while both generations are current: the published one (`PublishedGeneration`)
+    and the linked indicator's reading generation, which moves with its own figures
+    (`benchmarking.kept`).
+    """
+
+    link = models.OneToOneField(
+        BenchmarkLink, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    published_generation = models.BigIntegerField()
+    indicator_generation = models.BigIntegerField()
+    layout = models.BigIntegerField()  # the shape of `positions`, which a release may change
+    positions = models.BinaryField()
+    judged_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "kept positions"
+
+    def __str__(self) -> str:
+        return f"Positions of link {self.link_id}"

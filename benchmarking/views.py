@@ -14,9 +14,9 @@ from organisation.queries import current_council
 
 from .compared import quartile_label
 from .evidence_queries import evidence_series
+from .kept import latest_positions
 from .models import BenchmarkLink, ComparatorGroup, GroupKind, Metric
 from .our_statistics import our_statistics
-from .positions import links_positions
 from .queries import groups_for, metric_view
 
 
@@ -49,7 +49,7 @@ def metrics_page(request):
     require(request.user, Action.VIEW_SCORECARDS)
     council = current_council(request)
     links = list(BenchmarkLink.objects.select_related("indicator", "metric", "group"))
-    positions = links_positions(links, council=council) if council else {}
+    positions = latest_positions(links, council=council)
     rows = [
         {
             "link": link,

@@ -125,9 +125,13 @@ def spc_chart(
     frequency: str = "",
     width: int = 720,
     height: int = 320,
+    paper: bool = False,
 ) -> Chart:
     """The SPC chart of a series of (period label, value), earliest first (a ``Period`` will
     do for its label).
+
+    ``paper`` draws it for a document (a PDF's image): once, with no narrow drawing, and its
+    points as one path for each kind of point, without each point's tooltip.
 
     ``chart`` is the series' XmR chart (None with fewer than 12 points: only the values and
     target are drawn, with a note); or ``phases``, the series cut at recalculation points
@@ -183,13 +187,10 @@ def spc_chart(
             )
     headers, rows = _table(points, phases, readings, polarity, target, lower, upper, shown)
     chart_id = svg.chart_id(title, rows)
-    wide, narrow_svg = svg.drawn_twice(
-        chart_id,
-        title=title,
-        description=description,
-        width=width,
+
+    def draw(_variant, box_width, narrow):
         # The narrow drawing is as tall as its legend and plot need.
-        draw=lambda _variant, box_width, narrow: _draw(
+        return _draw(
             points,
             readings,
             lines,
@@ -200,8 +201,26 @@ def spc_chart(
             None if narrow else height,
             shown,
             narrow=narrow,
-        ),
-    )
+            paper=paper,
+        )
+
+    if paper:
+        body, drawn_height = draw(chart_id, width, False)
+        wide, narrow_svg = (
+            svg.document(
+                chart=chart_id,
+                width=width,
+                height=drawn_height,
+                title=title,
+                description=description,
+                body=body,
+            ),
+            "",
+        )
+    else:
+        wide, narrow_svg = svg.drawn_twice(
+            chart_id, title=title, description=description, width=width, draw=draw
+        )
     return Chart(
         svg=wide,
         narrow_svg=narrow_svg,
@@ -588,6 +607,7 @@ def _draw(
     shown,
     *,
     narrow=False,
+    paper=False,
 ) -> tuple[list[str], int]:
     """The chart's body, and its height (the narrow drawing's grows with its legend)."""
     if not points:
@@ -748,6 +768,27 @@ def _draw(
     if count > 1:
         parts.append(svg.polyline(coordinates, stroke=svg.GREY, class_="gt-values"))
     size = max(5.0, min(8.0, spacing * 0.8)) if count > 1 else 8.0
+    if paper:  # one path for each kind of point, special causes on top
+        parts.append(
+            svg.group(
+                [
+                    svg.markers(
+                        kind.shape,
+                        [
+                            xy
+                            for xy, (k, _r) in zip(coordinates, readings, strict=True)
+                            if k is kind
+                        ],
+                        size=size if kind in (PointKind.value, PointKind.common) else size * 1.5,
+                        fill=kind.colour,
+                    )
+                    for kind in PointKind
+                    if any(k is kind for k, _r in readings)
+                ],
+                class_="gt-points",
+            )
+        )
+        return [mark_safe("".join(parts))], height
     markers = []
     for (label, value), (x, y), (kind, reading) in zip(points, coordinates, readings, strict=True):
         special = kind not in (PointKind.value, PointKind.common)

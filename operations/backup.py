@@ -59,10 +59,17 @@ MANIFEST = "manifest.json"
 # Sign-ins are live credentials, and would sign people in as whoever holds their id after a
 # restore: never kept. A restore empties them (everyone signs in again).
 #
-# Kept readings and their generations are made from the rest and written by the database's
-# own triggers while the rest is restored: never kept either. A restore empties them, and each
-# reading is judged again when it is next read (decision 0023).
-EXCLUDED = ("sessions.session", "scorecards.readinggeneration", "scorecards.storedreading")
+# Kept readings and positions and their generations are made from the rest and written by the
+# database's own triggers while the rest is restored: never kept either. A restore empties
+# them, and each is worked out again when it is next read (decisions 0023 and 0024).
+EXCLUDED = (
+    "sessions.session",
+    "scorecards.readinggeneration",
+    "scorecards.calendargeneration",
+    "scorecards.storedreading",
+    "benchmarking.publishedgeneration",
+    "benchmarking.keptpositions",
+)
 # What `migrate` itself puts in a new database: content types, permissions, the groups of the
 # roles, the usual indicator sets, the default reminder steps, the head of the audit chain
 # (a test fails, naming the table, when a migration starts filling another). A database holding only

@@ -120,8 +120,9 @@ class Row:
     def points(self) -> list[tuple[str, Decimal]]:
         return [(label, Decimal(figure)) for label, figure in self.series]
 
-    def chart(self, *, width: int = 720, height: int = 320) -> Chart | None:
-        """The indicator's SPC chart, redrawn from the frozen series (None without one)."""
+    def chart(self, *, width: int = 720, height: int = 320, paper: bool = False) -> Chart | None:
+        """The indicator's SPC chart, redrawn from the frozen series (None without one);
+        `paper`: drawn for a document (`spc_chart`)."""
         if not self.series:
             return None
         points = self.points()
@@ -148,6 +149,7 @@ class Row:
             frequency=self.frequency,
             width=width,
             height=height,
+            paper=paper,
         )
 
 

@@ -72,6 +72,9 @@ class StoredReading(models.Model):
     before_deadline = models.BooleanField(default=False)
     reading = models.BinaryField()
     judged_at = models.DateTimeField()
+    # Deadlines, periods and the council's rules are shared by every reading: one number
+    # follows them (`CalendarGeneration`).
+    calendar_generation = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -98,3 +101,17 @@ class ReadingGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"Indicator {self.indicator_id}: generation {self.number}"
+
+
+class CalendarGeneration(models.Model):
+    """How many times what every reading shares has changed: the reporting cycles (deadlines),
+    the periods and the council (its rules).
+
+    Written by the database's own triggers (migration 0004), one row (id 1); none yet reads
+    as 0. One number for all, so that such a change writes one row, not every indicator's.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Calendar generation {self.number}"

@@ -119,7 +119,7 @@ def _build(
     """The indicators in force in `period` that `scope` and the filters choose, where they
     stood then, read and put in sections: two queries (the sets, every indicator) and those of
     `in_force` and `read_indicators`, which share the periods and versions, and one for the
-    benchmark links (five more when there are any: `compared_for`)."""
+    benchmark links (one more for their kept positions when there are any: `compared_for`)."""
     sets = dict(IndicatorSet.objects.values_list("code", "pk"))
     found = in_force(every_indicator(), period)
     chosen = filters.narrow([s for s in found.standings.values() if scope(s, sets)], sets)

@@ -8,7 +8,7 @@ Drafts and figures awaiting sign-off never reach a reading.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -145,7 +145,8 @@ def read_indicators(
 
     Kept readings (`scorecards.stored`) are read back in three queries (five without
     `in_force`, which brings the calendar and versions for the same span); any not kept are
-    judged from the rules in six more (four with `in_force`) and kept.
+    judged from the rules in ten more, every input read again after their generations, and
+    kept.
 
     `proposed` maps indicator ids to figures an officer is entering for `span` itself: the
     readings then say what status those figures would get once signed off (never kept).
@@ -161,13 +162,32 @@ def read_indicators(
         readings.update(_read_back(indicators, kept, span, in_force))
     missing = [i for i in indicators if i.pk not in kept]
     if missing:
-        generation = stored.generations([i.pk for i in missing])  # before the inputs
+        generation = stored.generations([i.pk for i in missing])  # before the inputs …
+        calendar = stored.calendar_generation()
         deadlines: dict[int, date] = {}
+        # … all of them: the indicators, the council, the periods and versions are read again,
+        # as they are now, not as this request read them before the generations.
+        again = Indicator.objects.in_bulk([i.pk for i in missing])
+        now = Council.objects.filter(pk=council.pk).first() or council
         judged = read_afresh(
-            missing, span, today=today, council=council, in_force=in_force, deadlines=deadlines
+            [again.get(i.pk, i) for i in missing],
+            span,
+            today=today,
+            council=now,
+            deadlines=deadlines,
         )
-        stored.keep(judged, span, generation=generation, deadlines=deadlines, today=today)
-        readings.update(judged)
+        stored.keep(
+            judged,
+            span,
+            generation=generation,
+            calendar=calendar,
+            deadlines=deadlines,
+            today=today,
+        )
+        by_pk = {i.pk: i for i in missing}
+        readings.update(
+            {pk: replace(reading, indicator=by_pk[pk]) for pk, reading in judged.items()}
+        )
     return {pk: readings[pk] for pk in ids}
 
 

@@ -8,12 +8,14 @@ Why a kept reading can never be stale:
 
 - Every change to what a reading is made of moves its indicator's generation on, in the same
   transaction as the change, by the database's own triggers (migration 0003), however the
-  row is written: a figure, target, version, recalculation point or the indicator itself; and
-  every indicator's for a change to a deadline, a period or the council's rules.
-- A kept reading is used only while its generation is the indicator's current one, compared
-  in the query that reads it.
-- The generation is read before the inputs are: a reading judged while a change commits
-  carries the generation before the change, and is not used.
+  row is written: a figure, target, version, recalculation point or the indicator itself.
+  A change to a deadline, a period or the council's rules moves the one calendar generation
+  all readings share (migration 0005).
+- A kept reading is used only while its generation is the indicator's current one and the
+  calendar generation it was judged under is current, compared in the query that reads it.
+- The generations are read before the inputs are, and every input is read again after them:
+  a reading judged while a change commits carries the generations before the change, and is
+  not used.
 - A reading with no figure is Pending up to its deadline and Missing after it; it is kept
   with that deadline and used only on the side of it it was judged on.
 - A reading's `layout` names the shape of what is kept; a release that changes it leaves the
@@ -37,12 +39,13 @@ from decimal import Decimal
 from enum import Enum
 
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorVersion, Period, SpcRecalculation, Value
-from scorecards.models import ReadingGeneration, StoredReading
+from scorecards.models import CalendarGeneration, ReadingGeneration, StoredReading
 from status import direction, quality, rag, spc
 
 logger = logging.getLogger(__name__)
@@ -78,11 +81,11 @@ class Kept:
     data_quality: quality.Quality
 
 
-def _layout() -> int:
-    """A number naming the shape of what is kept: every kept dataclass's fields and every
-    kept choice's members."""
+def layout_of(modules, *kept) -> int:
+    """A number naming the shape of what is kept: every dataclass's fields and every choice's
+    members in `modules`, and the fields of each `kept` dataclass."""
     shapes = []
-    for module in (spc, rag, direction, quality):
+    for module in modules:
         for name, item in sorted(vars(module).items()):
             if getattr(item, "__module__", None) != module.__name__:
                 continue
@@ -90,12 +93,13 @@ def _layout() -> int:
                 shapes.append(f"{name}({','.join(f.name for f in fields(item))})")
             elif isinstance(item, type) and issubclass(item, Enum):
                 shapes.append(f"{name}[{','.join(str(m.value) for m in item)}]")
-    shapes.append(f"Kept({','.join(f.name for f in fields(Kept))})")
+    for item in kept:
+        shapes.append(f"{item.__name__}({','.join(f.name for f in fields(item))})")
     digest = hashlib.sha256("|".join(shapes).encode()).digest()
     return int.from_bytes(digest[:7], "big")
 
 
-LAYOUT = _layout()
+LAYOUT = layout_of((spc, rag, direction, quality), Kept)
 
 
 def kept_of(reading) -> Kept:
@@ -138,6 +142,7 @@ def kept_for(ids: list[int], span: Period, *, today: date) -> dict[int, Kept]:
         period=span,
         layout=LAYOUT,
         generation=F("indicator__reading_generation__number"),
+        calendar_generation=Coalesce(Subquery(_calendar_now()), 0),  # no row yet: 0
     ).values_list("indicator_id", "reading", "deadline", "before_deadline")
     kept = {}
     for indicator_id, blob, deadline, before_deadline in found:
@@ -147,6 +152,15 @@ def kept_for(ids: list[int], span: Period, *, today: date) -> dict[int, Kept]:
     return kept
 
 
+def _calendar_now():
+    return CalendarGeneration.objects.filter(pk=1).values("number")
+
+
+def calendar_generation() -> int:
+    """The current calendar generation (one query): read before the inputs are."""
+    return _calendar_now().values_list("number", flat=True).first() or 0
+
+
 def generations(ids: list[int]) -> dict[int, int]:
     """The indicators' current generations (one query): read before their inputs are."""
     return dict(
@@ -154,8 +168,11 @@ def generations(ids: list[int]) -> dict[int, int]:
     )
 
 
-def keep(readings: dict, span: Period, *, generation: dict[int, int], deadlines, today) -> None:
-    """Keep freshly judged readings, each under the generation read before its inputs.
+def keep(
+    readings: dict, span: Period, *, generation: dict[int, int], calendar: int, deadlines, today
+) -> None:
+    """Keep freshly judged readings, each under the generations (its indicator's and the
+    calendar's) read before its inputs.
 
     Keeping is a saving, not a duty: if the database refuses the write (a lock held too long),
     the readings were still shown and the next page judges them again."""
@@ -172,6 +189,7 @@ def keep(readings: dict, span: Period, *, generation: dict[int, int], deadlines,
                 indicator_id=indicator_id,
                 period=span,
                 generation=generation.get(indicator_id, 0),
+                calendar_generation=calendar,
                 layout=LAYOUT,
                 deadline=deadline,
                 before_deadline=deadline is not None and today <= deadline,
@@ -192,6 +210,7 @@ def keep(readings: dict, span: Period, *, generation: dict[int, int], deadlines,
                 unique_fields=["indicator", "period"],
                 update_fields=[
                     "generation",
+                    "calendar_generation",
                     "layout",
                     "deadline",
                     "before_deadline",
@@ -259,7 +278,9 @@ def refresh(indicator_ids: list[int] | None, *, today: date) -> int:
     if council is None:
         return 0
     stale = StoredReading.objects.filter(
-        ~Q(generation=F("indicator__reading_generation__number")) | ~Q(layout=LAYOUT)
+        ~Q(generation=F("indicator__reading_generation__number"))
+        | ~Q(layout=LAYOUT)
+        | ~Q(calendar_generation=calendar_generation())
     )
     if indicator_ids is not None:
         stale = stale.filter(indicator_id__in=indicator_ids)

@@ -6,5 +6,9 @@ from scorecards import stored
 
 @task
 def refresh_readings(indicator_ids: list[int] | None) -> int:
-    """Judge again the kept readings a change left behind, so the next page finds them kept."""
+    """Judge again the kept readings (and the kept positions among published figures) a change
+    left behind, so the next page finds them kept."""
+    from benchmarking import kept
+
+    kept.refresh(indicator_ids)
     return stored.refresh(indicator_ids, today=timezone.localdate())

@@ -1,5 +1,6 @@
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from decimal import Decimal
 from itertools import pairwise
 
@@ -432,3 +433,30 @@ def test_the_figure_partial_escapes_text() -> None:
 
     assert "<script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_a_chart_for_paper_is_drawn_once_with_its_points_as_one_path_a_kind():
+    """A PDF lays out every element of an image: the paper drawing keeps the screen one's
+    text and lines, and draws its points as one path for each kind, no point left out."""
+    values = BASELINE + STEP
+    screen, paper = draw(values), draw(values, paper=True)
+
+    assert paper.narrow_svg == "" and screen.narrow_svg
+    assert (paper.title, paper.description, paper.table_rows) == (
+        screen.title,
+        screen.description,
+        screen.table_rows,
+    )
+    screen_root, paper_root = parse(screen), parse(paper)
+    assert texts(paper_root) == texts(screen_root)
+    points = with_class(paper_root, "gt-points")[0]
+    paths = list(points.iter(f"{SVG}path"))
+    by_colour = {path.get("fill"): path.get("d").count("M") for path in paths}
+    kinds_on_screen = Counter(
+        next(c for c in p.get("class").split() if c.startswith("gt-point--"))
+        for p in with_class(screen_root, "gt-point")
+    )
+    assert sorted(by_colour.values()) == sorted(kinds_on_screen.values())
+    assert sum(by_colour.values()) == len(values)
+    assert len(paths) == len(kinds_on_screen) == 2  # common cause, and the step's rule 2 points
+    assert not with_class(paper_root, "gt-point")  # no tooltips on paper

@@ -328,7 +328,7 @@ def _indicator(document, row: Row) -> None:
     if not notes:
         _quiet(document.add_paragraph(), "No commentary was given with this figure.")
     _quiet(document.add_paragraph(), f"Variation and assurance: {paper.spc_words(row)}.")
-    chart = row.chart()
+    chart = row.chart(paper=True)  # its description only
     if chart is not None:
         description = document.add_paragraph()
         description.add_run("Chart: ").bold = True

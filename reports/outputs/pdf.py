@@ -134,7 +134,7 @@ def notes_layout(row: Row, *, charted: bool) -> str:
 
 
 def _item(row: Row) -> dict:
-    chart = row.chart(width=CHART_WIDTH, height=CHART_HEIGHT)
+    chart = row.chart(width=CHART_WIDTH, height=CHART_HEIGHT, paper=True)
     return {
         "layout": notes_layout(row, charted=chart is not None),
         "row": row,

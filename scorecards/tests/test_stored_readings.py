@@ -7,6 +7,7 @@ scorecard reads afterwards equals a reading judged afresh from the rules.
 
 import datetime
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchmarking.kept import latest_positions
+from benchmarking.models import BenchmarkLink, KeptPositions
+from benchmarking.positions import links_positions
 from indicators.definitions import revise_definition
 from indicators.models import Period, SpcRecalculation, Target, Value
 from indicators.periods import ensure_periods
@@ -23,7 +27,7 @@ from indicators.workflow import approve_value, revise_value
 from organisation.models import Council
 from organisation.tests.factories import CouncilFactory
 from scorecards import stored
-from scorecards.models import StoredReading
+from scorecards.models import ReadingGeneration, StoredReading
 from scorecards.queries import every_indicator
 from scorecards.readings import in_force, read_afresh, read_indicators
 from scorecards.tests.builders import Returns
@@ -215,13 +219,32 @@ def test_a_reading_judged_while_a_change_commits_is_never_used(measured, returns
     change is kept under the generation before it, and passed over."""
     span = period(Q2)
     old_generation = stored.generations([measured.pk])
+    old_calendar = stored.calendar_generation()
     old = read_afresh([measured], span, today=TODAY, council=Council.objects.get())
 
     sign_off_a_new_figure(measured, returns)  # commits between the judging and the keeping
-    stored.keep(old, span, generation=old_generation, deadlines={}, today=TODAY)
+    stored.keep(
+        old, span, generation=old_generation, calendar=old_calendar, deadlines={}, today=TODAY
+    )
 
     assert not is_kept(measured)
     assert read(measured).figure == Decimal("70")
+
+
+def test_a_reading_is_kept_as_judged_from_its_inputs_read_after_the_generations(measured):
+    """A page reads the council and its indicators before anything is judged. A change that
+    commits in between is not judged from the page's older copies and kept as current: every
+    input is read again after the generations."""
+    page_council = Council.objects.get()
+    page_indicator = type(measured).objects.get(pk=measured.pk)
+    change_the_council_s_tolerance(measured, None)  # commits after the page read it
+
+    shown = read_indicators([page_indicator], period(Q2), today=TODAY, council=page_council)
+
+    assert is_kept(measured)
+    assert shown[measured.pk] == afresh(measured)
+    assert shown[measured.pk].rag is Rag.red  # 52 against 53 with 1 % tolerance
+    assert read(measured) == afresh(measured)
 
 
 def test_a_reading_kept_in_another_layout_is_not_used(measured, monkeypatch):
@@ -300,6 +323,13 @@ def test_every_kept_demo_reading_equals_the_rules(monkeypatch):
     assert compared == StoredReading.objects.count()
     assert compared > 1000
 
+    # And every benchmark link's kept positions, against those worked out afresh.
+    links = list(BenchmarkLink.objects.select_related("metric", "group", "indicator"))
+    assert links and KeptPositions.objects.count() == len(links)
+    kept_positions = latest_positions(links, council=council)
+    for link_pk, positions in links_positions(links, council=council).items():
+        assert kept_positions[link_pk] == [replace(p, group_values={}) for p in positions]
+
 
 def test_rebuild_readings_judges_the_latest_quarters_again(measured, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda: TODAY)
@@ -329,6 +359,24 @@ def test_a_change_that_bypasses_the_models_still_leaves_no_kept_reading(measured
         )
     assert not is_kept(measured)
     assert read(measured).figure == Decimal("30")
+
+
+def test_a_deadline_period_or_rule_change_writes_one_row_not_every_indicator_s(measured, council):
+    """Such changes move the calendar generation every reading shares: no indicator's
+    generation row is written (or, on PostgreSQL, locked until the change commits)."""
+    read(measured)
+    before = dict(ReadingGeneration.objects.values_list("indicator_id", "number"))
+    calendar = stored.calendar_generation()
+
+    ReportingCycleFactory(period=period("2025-26-Q3"))
+    council.default_tolerance_percent = Decimal("2")
+    council.save()
+    Period.objects.filter(code=QUARTERS[0]).update(label="Q1 2022/23 (restated)")
+
+    assert dict(ReadingGeneration.objects.values_list("indicator_id", "number")) == before
+    assert stored.calendar_generation() == calendar + 3
+    assert not is_kept(measured)
+    assert read(measured) == afresh(measured)
 
 
 def test_a_new_deadline_for_any_period_leaves_no_reading_kept(measured, council):
