@@ -59,9 +59,10 @@ MANIFEST = "manifest.json"
 # Sign-ins are live credentials, and would sign people in as whoever holds their id after a
 # restore: never kept. A restore empties them (everyone signs in again).
 #
-# Kept readings and positions and their generations are made from the rest and written by the
-# database's own triggers while the rest is restored: never kept either. A restore empties
-# them, and each is worked out again when it is next read (decisions 0023 and 0024).
+# Kept readings and positions and the generations (readings, published figures, the public
+# site) are made from the rest and written by the database's own triggers while the rest is
+# restored: never kept either. A restore empties them, and each is worked out again when it is
+# next read (decisions 0023 and 0024).
 EXCLUDED = (
     "sessions.session",
     "scorecards.readinggeneration",
@@ -69,6 +70,7 @@ EXCLUDED = (
     "scorecards.storedreading",
     "benchmarking.publishedgeneration",
     "benchmarking.keptpositions",
+    "publishing.publicgeneration",
 )
 # What `migrate` itself puts in a new database: content types, permissions, the groups of the
 # roles, the usual indicator sets, the default reminder steps, the head of the audit chain

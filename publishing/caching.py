@@ -9,8 +9,12 @@ so one cached copy serves everyone. The public API (`api/`) answers through the 
 
 A page is rendered once for each state of what is public: its bytes are kept in the cache
 under its ETag (which changes whenever anything public changes, `_identity`) and its address,
-so there is nothing to invalidate; a later request for the same page reads the released
-reports' identity and serves the kept copy.
+so there is nothing to invalidate; a later request for the same page serves the kept copy.
+
+The identity itself is kept too (`_what_is_public`), under the public generation that the
+database's triggers move on with any change to a report, meeting, ambition, plan, outcome or
+the council (migration 0002), and only until the next moment the clock alone could release
+or withdraw something (`next_change_by_the_clock`). A request then costs one small query.
 
 Anything unknown or not released answers the same "Page not found", whether it never
 existed or is still under embargo.
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
 from django.core.cache import cache
@@ -30,7 +36,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from organisation.queries import current_council
+from publishing.models import PublicGeneration
 from publishing.published import Publication
+from reports.publication import next_change_by_the_clock
 
 MAX_AGE = 300  # seconds; also the longest a withdrawn report may linger in a proxy's cache
 SITE_VERSION = "1"  # raise when page layouts change, so cached copies are not revalidated
@@ -54,6 +62,55 @@ def _identity(request: HttpRequest, publication: Publication) -> str:
     return hashlib.sha256(f"{publication.fingerprint()}\n{about}".encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What is public, worked out at `since`: it holds under `generation` until `until` (the
+    next moment a release, embargo or withdrawal could change it by the clock alone)."""
+
+    generation: tuple[int, int]
+    since: datetime
+    until: datetime | None
+    identity: str
+    modified: datetime | None
+
+    def holds(self, generation: tuple[int, int], now: datetime) -> bool:
+        return (
+            generation == self.generation
+            and self.since <= now
+            and (self.until is None or now < self.until)
+        )
+
+
+KNOWN_KEY = "public-identity"
+
+
+def _generation() -> tuple[int, int]:
+    found = PublicGeneration.objects.filter(pk=1).values_list("epoch", "number").first()
+    return found or (0, 0)
+
+
+def _what_is_public(
+    request: HttpRequest, now: datetime
+) -> tuple[str, datetime | None, Publication | None]:
+    """The identity of everything public and when it last changed, worked out again only when
+    the generation has moved or the clock has reached the next release time: one query
+    otherwise, instead of building a `Publication` (given back when one was built)."""
+    generation = _generation()  # read before what it guards
+    known = cache.get(KNOWN_KEY)
+    if known is not None and known.holds(generation, now):
+        return known.identity, known.modified, None
+    publication = Publication(now)
+    known = _Known(
+        generation=generation,
+        since=now,
+        until=next_change_by_the_clock(now),
+        identity=_identity(request, publication),
+        modified=publication.last_modified(),
+    )
+    cache.set(KNOWN_KEY, known, RENDERED_SECONDS)
+    return known.identity, known.modified, publication
+
+
 def public_response(
     request: HttpRequest,
     respond: Callable[[Publication], HttpResponse],
@@ -64,13 +121,13 @@ def public_response(
     since the client's copy, else `respond(publication)`; either way marked cacheable.
     `version` names the layout of the response (the API's differs from the pages'), so that
     a change of layout changes the ETag."""
-    publication = Publication(timezone.now())
-    etag = f'"{version}-{_identity(request, publication)}"'
-    modified = publication.last_modified()
+    now = timezone.now()
+    identity, modified, publication = _what_is_public(request, now)
+    etag = f'"{version}-{identity}"'
     modified_at = int(modified.timestamp()) if modified else None
     response = get_conditional_response(request, etag=etag, last_modified=modified_at)
     if response is None:
-        response = _rendered_once(request, etag, lambda: respond(publication))
+        response = _rendered_once(request, etag, lambda: respond(publication or Publication(now)))
     if response.status_code in (200, 304):
         response.headers.setdefault("ETag", etag)
         if modified_at is not None:

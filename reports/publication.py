@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from reports.models import Report, ReportState
@@ -118,6 +118,20 @@ def release_times(reports, *, meeting: Meeting | None = None) -> dict[int, datet
                 break
             times[report.pk] = max(times[report.pk], moment)
     return times
+
+
+def next_change_by_the_clock(now: datetime) -> datetime | None:
+    """The first moment after `now` at which what is released could change with no row
+    changed: a report's approval time, "publish after" time or withdrawal time, or any
+    meeting's start (two queries). Earlier than need be at times, never later."""
+    later = Report.objects.aggregate(
+        approved=Min("approved_at", filter=Q(approved_at__gt=now)),
+        after=Min("publish_after", filter=Q(publish_after__gt=now)),
+        withdrawn=Min("withdrawn_at", filter=Q(withdrawn_at__gt=now)),
+    )
+    meeting = Meeting.objects.filter(starts_at__gt=now).aggregate(first=Min("starts_at"))
+    moments = [moment for moment in [*later.values(), meeting["first"]] if moment is not None]
+    return min(moments, default=None)
 
 
 def release_if_approved(report: Report, now: datetime | None = None) -> datetime | None:

@@ -1,9 +1,9 @@
 """The list endpoints read a fixed number of queries, however long the page and however many
 indicators and reports are published.
 
-Counted with an empty cache (the first client after a release): the council, the released
-reports, withdrawals, ambitions, one query for every snapshot needed, and one for the
-reports' files. The appendices and benchmark positions are counted where there are some
+Counted with an empty cache (the first client after a release): the public generation, the
+council, the released reports, withdrawals, ambitions, the next release time (two), one query
+for every snapshot needed, and one for the reports' files. The appendices and benchmark positions are counted where there are some
 (registers_and_comparisons.py). The baseline is in query_counts.json.
 """
 

@@ -1,8 +1,9 @@
 """Public pages read a fixed number of queries, however many reports are published.
 
-Counted with an empty cache (the first visitor after a release): the council, the released
-reports, withdrawals, ambitions and one query for every snapshot the page needs; the report
-page adds one per file format. The baseline is in query_counts.json.
+Counted with an empty cache (the first visitor after a release): the public generation, the
+council, the released reports, withdrawals, ambitions, the next release time (two) and one
+query for every snapshot the page needs; the report page adds one per file format. The
+baseline is in query_counts.json.
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ from reports.reporting import withdraw_report
 
 pytestmark = pytest.mark.django_db
 
-# What a kept page costs: the released reports, the withdrawals, the ambitions (with their
-# plans) and their outcomes, and the council.
-IDENTITY_QUERIES = 5
+# What a kept page costs: the public generation. What is public (the released reports, the
+# withdrawals, the ambitions with their plans and outcomes, the council) is worked out again
+# only when the generation moves or the clock reaches the next release time.
+IDENTITY_QUERIES = 1
 
 
 def fetched(client, address, method="get"):
@@ -86,3 +87,42 @@ def test_each_host_keeps_its_own_copy(client, published):
 
     assert "http://testserver/" in one
     assert "http://localhost/" in other
+
+
+def test_a_change_no_model_hears_still_changes_the_validators_at_once(client, published):
+    """The database moves the public generation itself: a report changed with plain SQL
+    (no signal, no save) is seen by the very next request."""
+    address = reverse("publishing:scorecards")
+    with at(LATER):
+        first = client.get(address)
+        assert "Q2 2026/27" in first.content.decode()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE reports_report SET publish_after = %s WHERE id = %s",
+                [LATER + datetime.timedelta(days=30), published.embargoed.pk],
+            )
+        after, queries = fetched(client, address)
+
+    assert after["ETag"] != first["ETag"]
+    assert "Q2 2026/27" not in after.content.decode()
+    assert queries > IDENTITY_QUERIES  # worked out again
+
+
+def test_a_release_time_reached_works_out_what_is_public_again(client, published):
+    """Nothing in the database changes when an embargo ends: what was worked out before it
+    holds only until then."""
+    address = reverse("publishing:scorecards")
+    with at(BEFORE):
+        client.get(address)
+        _kept, queries = fetched(client, address)
+        assert queries == IDENTITY_QUERIES
+    with at(AFTER):
+        released, queries = fetched(client, address)
+        assert queries > IDENTITY_QUERIES
+        _kept, queries = fetched(client, address)
+        assert queries == IDENTITY_QUERIES
+    with at(BEFORE):  # a clock put back is never served what was public later
+        again = client.get(address).content.decode()
+
+    assert "Q2 2026/27" in released.content.decode()
+    assert "Q2 2026/27" not in again
