@@ -41,7 +41,7 @@ from publishing.published import Publication
 from reports.publication import next_change_by_the_clock
 
 MAX_AGE = 300  # seconds; also the longest a withdrawn report may linger in a proxy's cache
-SITE_VERSION = "1"  # raise when page layouts change, so cached copies are not revalidated
+SITE_VERSION = "2"  # raise when page layouts change, so cached copies are not revalidated
 RENDERED_SECONDS = 24 * 60 * 60  # a kept page is only ever replaced by a new identity
 
 

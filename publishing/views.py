@@ -70,6 +70,11 @@ def _scorecard_or_404(publication: Publication, period_code: str):
     return scorecard
 
 
+# A scorecard of more rows than this lists each ambition's indicators on the ambition's own
+# page, and here only how they stand (a county's would otherwise be 2 MiB of table).
+ROWS_ON_ONE_PAGE = 150
+
+
 @public_view
 def scorecard(request, publication: Publication, period_code: str):
     found = _scorecard_or_404(publication, period_code)
@@ -78,6 +83,8 @@ def scorecard(request, publication: Publication, period_code: str):
         "publishing/scorecard.html",
         {
             "scorecard": found,
+            "by_ambition_page": found.counts.total > ROWS_ON_ONE_PAGE,
+            "rows_on_one_page": ROWS_ON_ONE_PAGE,
             "quarters": publication.quarters(),
             "years": publication.years(),
             "breadcrumbs": _crumbs(

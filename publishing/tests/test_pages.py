@@ -72,6 +72,26 @@ def test_the_scorecard_groups_indicators_by_ambition_in_the_council_order(client
     assert '<strong aria-current="page">Q2 2026/27</strong>' in html
 
 
+def test_a_scorecard_too_long_for_one_page_lists_each_ambition_s_on_its_own(
+    client, published, monkeypatch
+):
+    monkeypatch.setattr("publishing.views.ROWS_ON_ONE_PAGE", 2)  # the quarter has 3
+    with at(AFTER):
+        response = client.get(reverse("publishing:scorecard", args=[Q2]))
+        greener = reverse("publishing:ambition", args=[Q2, "greener"])
+        ambition = text_of(client, greener)
+    html = response.content.decode()
+    page = words(html)
+
+    assert "This scorecard has 3 indicators, too many for one page" in page
+    assert "SEC-01" not in html and "LIB-01" not in html  # no rows here …
+    assert f'href="{greener}"' in html
+    assert "See the 2 indicators of A greener Testshire for Q2 2026/27" in page
+    assert "SEC-01" in ambition  # … they are on the ambition's page
+    # Every ambition's counts are still here.
+    assert html.count('class="gt-ambition"') == 2
+
+
 def test_the_ambition_page_shows_its_indicators_and_narrative(client, published):
     with at(BEFORE):
         page = text_of(client, reverse("publishing:ambition", args=[Q1, "greener"]))
