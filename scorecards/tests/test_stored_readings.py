@@ -379,6 +379,22 @@ def test_a_deadline_period_or_rule_change_writes_one_row_not_every_indicator_s(m
     assert read(measured) == afresh(measured)
 
 
+def test_figures_not_yet_signed_off_leave_kept_readings_alone(measured, returns):
+    """Readings are made of signed-off figures only: a draft, saved again and submitted for
+    the next quarter changes none of them, so nothing kept is judged again for it."""
+    read(measured)
+    before = stored.generations([measured.pk])
+
+    draft = returns.draft(measured, "2025-26-Q3", "61")
+    draft.figure = Decimal("62")
+    draft.save()
+    returns.submitted(measured, "2025-26-Q4", "63")
+
+    assert stored.generations([measured.pk]) == before
+    assert is_kept(measured)
+    assert read(measured) == afresh(measured)
+
+
 def test_a_new_deadline_for_any_period_leaves_no_reading_kept(measured, council):
     read(measured)
     ReportingCycleFactory(period=period("2025-26-Q3"))
