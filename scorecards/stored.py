@@ -8,7 +8,8 @@ Why a kept reading can never be stale:
 
 - Every change to what a reading is made of moves its indicator's generation on, in the same
   transaction as the change, by the database's own triggers (migration 0003), however the
-  row is written: a figure, target, version, recalculation point or the indicator itself.
+  row is written: a signed-off figure, target, version, recalculation point or the indicator
+  itself.
   A change to a deadline, a period or the council's rules moves the one calendar generation
   all readings share (migration 0005).
 - A kept reading is used only while its generation is the indicator's current one and the
