@@ -6,6 +6,7 @@ All text and attribute values go through Django's escaping, so a title such as
 """
 
 import hashlib
+import html
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 
-from django.utils.html import conditional_escape, mark_safe
+from django.utils.html import mark_safe
 
 FONT = "Arial, sans-serif"
 # Every chart's text is this size in its drawing's units: a chart is shown no narrower than 6/7 of
@@ -88,6 +89,15 @@ def num(number: float | Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _escaped(value: object) -> str:
+    """`conditional_escape` without Django's lazy-text wrapper, which cost more than the
+    escaping itself in charts of thousands of elements: safe markup as it is, else escaped
+    (the same five characters as Django's `escape`)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value), quote=True)
+
+
 def _attributes(attrs: dict[str, object]) -> str:
     parts = []
     for key, value in attrs.items():
@@ -96,7 +106,7 @@ def _attributes(attrs: dict[str, object]) -> str:
         name = key.rstrip("_").replace("_", "-")
         if isinstance(value, float | Decimal):
             value = num(value)
-        parts.append(f' {name}="{conditional_escape(str(value))}"')
+        parts.append(f' {name}="{_escaped(value)}"')
     return "".join(parts)
 
 
@@ -106,7 +116,7 @@ def tag(name: str, *children: object, **attrs: object) -> str:
     opening = f"{name}{_attributes(attrs)}"
     if not children:
         return mark_safe(f"<{opening}/>")
-    content = "".join(conditional_escape(child) for child in children)
+    content = "".join(_escaped(child) for child in children)
     return mark_safe(f"<{opening}>{content}</{name}>")
 
 
