@@ -3,8 +3,9 @@ indicators and reports are published.
 
 Counted with an empty cache (the first client after a release): the public generation, the
 council, the released reports, withdrawals, ambitions, the next release time (two), one query
-for every snapshot needed, and one for the reports' files. The appendices and benchmark positions are counted where there are some
-(registers_and_comparisons.py). The baseline is in query_counts.json.
+for every snapshot needed, and one for the reports' files. The appendices and benchmark
+positions are counted where there are some (registers_and_comparisons.py). The baseline is
+in query_counts.json.
 """
 
 from __future__ import annotations
