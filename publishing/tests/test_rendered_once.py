@@ -126,3 +126,25 @@ def test_a_release_time_reached_works_out_what_is_public_again(client, published
 
     assert "Q2 2026/27" in released.content.decode()
     assert "Q2 2026/27" not in again
+
+
+def test_a_database_emptied_and_loaded_again_never_serves_what_it_kept_before(client, published):
+    """A restore empties the public generation and the triggers number it again while the
+    rows come back, so its number may repeat; the random epoch drawn with the new row does
+    not, and what was kept under the old one is not used."""
+    from organisation.models import Council
+    from publishing.caching import _generation
+    from publishing.models import PublicGeneration
+
+    address = reverse("publishing:home")
+    with at(LATER):
+        first = client.get(address)
+        epoch, number = _generation()
+        PublicGeneration.objects.all().delete()  # as a restore empties it …
+        Council.objects.update(name="Restoreshire Council")  # … and loads the rows again
+        PublicGeneration.objects.update(number=number)  # the same number as before
+        assert _generation() != (epoch, number)
+        again = client.get(address)
+
+    assert again["ETag"] != first["ETag"]
+    assert "Restoreshire Council" in again.content.decode()
