@@ -43,15 +43,15 @@ class Filters:
             )
         )
 
-    def narrow(self, standings: list[Standing], sets: dict[str, int]) -> list[Standing]:
-        """The indicators in the chosen sets, directorate and committee, as they stood."""
-        return [
-            s
-            for s in standings
-            if (not self.sets or any(in_set(s, sets, code) for code in self.sets))
+    def admits(self, standing: Standing, sets: dict[str, int]) -> bool:
+        """Whether the indicator was in the chosen sets, directorate and committee, as it
+        stood."""
+        s = standing
+        return (
+            (not self.sets or any(in_set(s, sets, code) for code in self.sets))
             and (self.directorate is None or owned_within(s.owner, self.directorate))
             and (self.committee is None or self.committee.pk in s.committee_ids)
-        ]
+        )
 
     def keep(self, reading: Reading) -> bool:
         return (

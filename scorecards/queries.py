@@ -98,8 +98,7 @@ def _strategic(standing: Standing, sets: dict[str, int]) -> bool:
 def strategic_indicators(*, period: Period) -> list[Indicator]:
     """The indicators in force in `period` that were in the strategic set then."""
     sets = dict(IndicatorSet.objects.values_list("code", "pk"))
-    found = in_force(every_indicator(), period)
-    return [s.indicator for s in found.standings.values() if _strategic(s, sets)]
+    return in_force(every_indicator(), period, choose=lambda s: _strategic(s, sets)).indicators
 
 
 def _roll_up(readings: Iterable[Reading]) -> RollUp:
@@ -117,12 +116,14 @@ def _build(
     sections: Callable[[list[Standing], dict[int, Reading], dict[str, int]], list[Section]],
 ) -> Scorecard:
     """The indicators in force in `period` that `scope` and the filters choose, where they
-    stood then, read and put in sections: two queries (the sets, every indicator) and those of
-    `in_force` and `read_indicators`, which share the periods and versions, and one for the
-    benchmark links (one more for their kept positions when there are any: `compared_for`)."""
+    stood then, read and put in sections: one query (the sets) and those of `in_force` and
+    `read_indicators`, which share the periods and versions, and one for the benchmark links
+    (one more for their kept positions when there are any: `compared_for`)."""
     sets = dict(IndicatorSet.objects.values_list("code", "pk"))
-    found = in_force(every_indicator(), period)
-    chosen = filters.narrow([s for s in found.standings.values() if scope(s, sets)], sets)
+    found = in_force(
+        every_indicator(), period, choose=lambda s: scope(s, sets) and filters.admits(s, sets)
+    )
+    chosen = list(found.standings.values())
     readings = read_indicators(
         [s.indicator for s in chosen], period, today=today, council=council, in_force=found
     )

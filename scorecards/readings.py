@@ -7,12 +7,14 @@ Drafts and figures awaiting sign-off never reach a reading.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from indicators.definitions import definition_in_force, is_reported
 from indicators.models import (
@@ -59,9 +61,9 @@ class Reading:
     comparison_shown: str
     last_year_shown: str  # the figure for the same period last year
     last_year_direction: Direction  # compared with that figure
-    spc: SpcReading
+    spc: SpcReading  # or, read back from a kept reading, a `stored.KeptSpc` reading like one
     value: Value | None  # the signed-off value carrying the commentary
-    series: tuple[tuple[Period, Decimal], ...]
+    series: tuple[tuple[Period, Decimal], ...]  # (read back: a `stored.KeptSeries` like one)
     # What the latest point's limits were compared with: the target of its own period at the
     # indicator's frequency (STATUS-RULES, "The target for assurance").
     spc_target: Decimal | None
@@ -213,14 +215,17 @@ def read_afresh(
 
 def _read_back(indicators, kept: dict, span: Period, loaded: InForce | None) -> dict:
     """Readings from what was kept of them, with the rows they name (the periods and
-    versions, unless `loaded` has them; the span's values; the recalculation points)."""
+    versions, unless `loaded` has them; the values they carry; the recalculation points)."""
     ids = [i.pk for i in indicators if i.pk in kept]
     if loaded is not None:
         calendar, versions = loaded.calendar, loaded.versions
     else:
         calendar = _Calendar(list(Period.objects.filter(starts_on__lte=span.ends_on)))
         versions = _versions(ids)
-    values = {v.pk: v for v in _span_values(ids, span)}
+    # Only the values the readings carry (its figure's own, for most): the generations
+    # guarantee each is as it was when its reading was judged.
+    carried = [k.value_id for k in kept.values() if k.value_id is not None]
+    values = {v.pk: v for v in Value.objects.filter(pk__in=carried).order_by()}
     recalculations = {
         r.pk: r for found in stored.recalculations(ids, calendar).values() for r in found
     }
@@ -231,6 +236,7 @@ def _read_back(indicators, kept: dict, span: Period, loaded: InForce | None) -> 
         if k is None:
             continue
         own = {v.pk: v for v in versions.get(indicator.pk, ())}
+        drawing = stored.Drawing(k.drawing)
         readings[indicator.pk] = Reading(
             indicator=indicator,
             definition=own[k.version_id] if k.version_id is not None else indicator,
@@ -248,9 +254,9 @@ def _read_back(indicators, kept: dict, span: Period, loaded: InForce | None) -> 
             comparison_shown=k.comparison_shown,
             last_year_shown=k.last_year_shown,
             last_year_direction=k.last_year_direction,
-            spc=k.spc,
+            spc=stored.KeptSpc(k.variation, k.assurance, drawing),
             value=values.get(k.value_id),
-            series=tuple((by_pk[period_id], figure) for period_id, figure in k.series),
+            series=stored.KeptSeries(drawing, by_pk),
             spc_target=k.spc_target,
             spc_lower=k.spc_lower,
             spc_upper=k.spc_upper,
@@ -295,36 +301,27 @@ def indicator_history(
 
 @dataclass(frozen=True)
 class Standing:
-    """Where an indicator stood in a span: the version in force for it, and that version's
+    """Where an indicator stood in a span, from the version in force for it: that version's
     owner, sets, committees and outcomes (with no version kept, which the domain never
-    leaves: its owner today, and no set, committee or outcome)."""
+    leaves: its owner today, and no set, committee or outcome).
 
-    indicator: Indicator
-    version: IndicatorVersion | None
+    Decided from plain rows; `indicator` and `version` (the model objects) are attached only
+    for the indicators a caller chose (`in_force`'s `choose`)."""
 
-    @property
-    def owner(self) -> OrgUnit:
-        if self.version is not None and self.version.owner_id is not None:
-            return self.version.owner
-        return self.indicator.owner
-
-    @property
-    def set_ids(self) -> frozenset[int]:
-        return frozenset(self.version.set_ids if self.version else ())
-
-    @property
-    def committee_ids(self) -> frozenset[int]:
-        return frozenset(self.version.committee_ids if self.version else ())
-
-    @property
-    def outcome_ids(self) -> frozenset[int]:
-        return frozenset(self.version.outcome_ids if self.version else ())
+    indicator_id: int
+    owner: OrgUnit
+    set_ids: frozenset[int]
+    committee_ids: frozenset[int]
+    outcome_ids: frozenset[int]
+    version_id: int | None = None
+    indicator: Indicator | None = None
+    version: IndicatorVersion | None = None
 
 
 @dataclass(frozen=True)
 class InForce:
-    """The indicators in force in a span, each with where it stood; and the calendar and
-    versions loaded to decide it, which `read_indicators` reuses for the same span."""
+    """The indicators in force in a span that were chosen, each with where it stood; and the
+    calendar and their versions, which `read_indicators` reuses for the same span."""
 
     span: Period
     calendar: _Calendar
@@ -336,35 +333,164 @@ class InForce:
         return [standing.indicator for standing in self.standings.values()]
 
 
-def in_force(indicators, span: Period) -> InForce:
-    """The indicators in force in `span`, each with the version in force for it (three
-    queries: the periods, the units and the versions).
+# What deciding where an indicator stood reads of it and of its versions: plain rows, not
+# model objects (a county has thousands of each; a scorecard shows a few hundred).
+class _IndicatorRow:
+    """An indicator's columns `is_reported` and `definition_in_force` read, with its first
+    and last periods."""
+
+    columns = (
+        "pk",
+        "frequency",
+        "lifecycle",
+        "effective_from",
+        "owner_id",
+        "first_period_id",
+        "last_period_id",
+    )
+    __slots__ = (*sorted(columns), "first_period", "last_period")
+
+    def __init__(self, values, periods: dict):
+        (
+            self.pk,
+            self.frequency,
+            self.lifecycle,
+            self.effective_from,
+            self.owner_id,
+            self.first_period_id,
+            self.last_period_id,
+        ) = values
+        self.first_period = periods.get(self.first_period_id)
+        self.last_period = periods.get(self.last_period_id)
+
+
+_VersionRow = namedtuple(
+    "_VersionRow",
+    "pk indicator_id number effective_from owner_id set_ids committee_ids outcome_ids",
+)
+
+
+def _version_rows(ids) -> dict[int, list[_VersionRow]]:
+    """The indicators' versions as plain rows. Their links are read as the stored text and
+    parsed once for each distinct text (most versions share a handful)."""
+    rows = (
+        IndicatorVersion.objects.filter(indicator_id__in=ids)
+        .order_by()
+        .annotate(
+            sets_text=Cast("set_ids", TextField()),
+            committees_text=Cast("committee_ids", TextField()),
+            outcomes_text=Cast("outcome_ids", TextField()),
+        )
+        .values_list(
+            "pk",
+            "indicator_id",
+            "number",
+            "effective_from",
+            "owner_id",
+            "sets_text",
+            "committees_text",
+            "outcomes_text",
+        )
+    )
+    parsed: dict[str, tuple] = {}
+
+    def parse(text):
+        found = parsed.get(text)
+        if found is None:
+            found = parsed[text] = tuple(json.loads(text)) if text else ()
+        return found
+
+    versions = defaultdict(list)
+    for pk, indicator_id, number, effective_from, owner_id, sets, committees, outcomes in rows:
+        versions[indicator_id].append(
+            _VersionRow(
+                pk,
+                indicator_id,
+                number,
+                effective_from,
+                owner_id,
+                parse(sets),
+                parse(committees),
+                parse(outcomes),
+            )
+        )
+    return versions
+
+
+def in_force(indicators, span: Period, *, choose=None) -> InForce:
+    """The indicators in force in `span` that `choose` accepts (every one without it), each
+    with where it stood: the version in force for it, and that version's owner and links.
 
     An indicator is in force when any of its own periods making up the span lies within its
     first and last periods. Its version is the one in force at the start of the latest of
     those periods: the same one its reading is judged by.
 
-    The indicators need not bring their owners or first and last periods: those are attached
-    here from the units and periods read once, rather than joined to every row (thousands of
-    model instances at county size).
+    `indicators` is a query (read as plain rows to decide, then as model objects only for the
+    chosen: six queries, whatever the number of indicators) or a list of model objects (read
+    as given, with every one's versions: four queries). Either way the objects are given their
+    owners and first and last periods from the units and periods read once, rather than
+    joined to every row.
     """
-    indicators = list(indicators)
     periods = list(Period.objects.all())
+    every_period = {p.pk: p for p in periods}
     calendar = _Calendar([p for p in periods if p.starts_on <= span.ends_on])
     units = _units()
-    every_period = {p.pk: p for p in periods}
-    for indicator in indicators:
-        _attach(indicator, units, every_period)
-    versions = _versions([i.pk for i in indicators], units=units)
+    given = isinstance(indicators, list | tuple)
+    if given:
+        rows = list(indicators)
+        for indicator in rows:
+            _attach(indicator, units, every_period)
+        versions = _versions([i.pk for i in rows], units=units)
+        version_rows = versions
+    else:
+        columns = _IndicatorRow.columns
+        rows = [_IndicatorRow(v, every_period) for v in indicators.values_list(*columns)]
+        version_rows = _version_rows([r.pk for r in rows])
     standings = {}
-    for indicator in indicators:
-        own = versions[indicator.pk]
-        natives = calendar.native_periods(indicator.frequency, span)
-        reported = [p for p in natives if is_reported(indicator, p, own)]
-        if reported:
-            version = definition_in_force(indicator, reported[-1].starts_on, own) if own else None
-            standings[indicator.pk] = Standing(indicator, version)
+    natives_of = {}  # by frequency: the same for every indicator
+    for row in rows:
+        own = version_rows.get(row.pk, [])
+        natives = natives_of.get(row.frequency)
+        if natives is None:
+            natives = natives_of[row.frequency] = calendar.native_periods(row.frequency, span)
+        reported = [p for p in natives if is_reported(row, p, own)]
+        if not reported:
+            continue
+        version = definition_in_force(row, reported[-1].starts_on, own) if own else None
+        standing = _standing(row, version, units)
+        if choose is None or choose(standing):
+            standings[row.pk] = standing
+    if given:
+        return InForce(span, calendar, versions, standings)
+    # The model objects, for the chosen only.
+    chosen = list(standings)
+    objects = indicators.filter(pk__in=chosen).in_bulk() if chosen else {}
+    versions = _versions(chosen, units=units) if chosen else defaultdict(list)
+    by_pk = {v.pk: v for own in versions.values() for v in own}
+    for pk, standing in standings.items():
+        indicator = objects[pk]
+        _attach(indicator, units, every_period)
+        standings[pk] = replace(
+            standing, indicator=indicator, version=by_pk.get(standing.version_id)
+        )
     return InForce(span, calendar, versions, standings)
+
+
+def _standing(indicator, version, units: dict) -> Standing:
+    """Where an indicator (object or row) stood, by `version` (object, row or None)."""
+    owner_id = indicator.owner_id
+    if version is not None and version.owner_id is not None:
+        owner_id = version.owner_id
+    return Standing(
+        indicator_id=indicator.pk,
+        owner=units[owner_id],
+        set_ids=frozenset(version.set_ids if version is not None else ()),
+        committee_ids=frozenset(version.committee_ids if version is not None else ()),
+        outcome_ids=frozenset(version.outcome_ids if version is not None else ()),
+        version_id=version.pk if version is not None else None,
+        indicator=indicator if isinstance(indicator, Indicator) else None,
+        version=version if isinstance(version, IndicatorVersion) else None,
+    )
 
 
 def _units() -> dict[int, OrgUnit]:

@@ -34,6 +34,7 @@ import logging
 import pickle
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
@@ -71,9 +72,11 @@ class Kept:
     comparison_shown: str
     last_year_shown: str
     last_year_direction: direction.Direction
-    spc: spc.SpcReading
+    variation: spc.Variation
+    assurance: spc.Assurance
+    # The whole SPC reading and the series, pickled together: read only when drawn (`Drawing`).
+    drawing: bytes
     value_id: int | None
-    series: tuple[tuple[int, Decimal], ...]
     spc_target: Decimal | None
     spc_lower: Decimal | None
     spc_upper: Decimal | None
@@ -100,6 +103,110 @@ def layout_of(modules, *kept) -> int:
     return int.from_bytes(digest[:7], "big")
 
 
+class Drawing:
+    """What a kept reading is drawn with, its SPC charts (every point and limit of every
+    phase) and its series, unpickled only when something draws or tests them. A scorecard
+    reads hundreds of kept readings and draws at most a page of them; these are nine tenths
+    of what is kept."""
+
+    __slots__ = ("_pickled", "_series", "_spc")
+
+    def __init__(self, pickled: bytes):
+        self._pickled = pickled
+        self._spc = None
+        self._series = None
+
+    def _unpickle(self) -> None:
+        if self._spc is None:
+            self._spc, self._series = pickle.loads(self._pickled)
+
+    def spc(self) -> spc.SpcReading:
+        self._unpickle()
+        return self._spc
+
+    def series(self) -> tuple[tuple[int, Decimal], ...]:
+        """(period id, figure) pairs."""
+        self._unpickle()
+        return self._series
+
+
+class KeptSpc:
+    """A kept reading's SPC: its variation and assurance at once, its charts when drawn."""
+
+    __slots__ = ("_drawing", "assurance", "variation")
+
+    def __init__(self, variation: spc.Variation, assurance: spc.Assurance, drawing: Drawing):
+        self.variation = variation
+        self.assurance = assurance
+        self._drawing = drawing
+
+    def whole(self) -> spc.SpcReading:
+        return self._drawing.spc()
+
+    @property
+    def chart(self) -> spc.XmrChart | None:
+        return self.whole().chart
+
+    @property
+    def phases(self) -> tuple[spc.Phase, ...]:
+        return self.whole().phases
+
+    @property
+    def is_recalculated(self) -> bool:
+        return self.whole().is_recalculated
+
+    def __eq__(self, other) -> bool:
+        return self.whole() == _whole(other)
+
+    def __hash__(self) -> int:
+        return hash(self.whole())
+
+    def __reduce__(self):  # pickled as the SPC reading itself
+        return (_whole, (self.whole(),))
+
+    def __repr__(self) -> str:
+        return f"KeptSpc({self.variation}, {self.assurance})"
+
+
+class KeptSeries(Sequence):
+    """A kept reading's series, (period, figure) pairs, unpickled when first read."""
+
+    __slots__ = ("_drawing", "_items", "_periods")
+
+    def __init__(self, drawing: Drawing, periods: dict):
+        self._drawing = drawing
+        self._periods = periods  # by id
+        self._items = None
+
+    def _all(self) -> tuple:
+        if self._items is None:
+            self._items = tuple((self._periods[pk], f) for pk, f in self._drawing.series())
+        return self._items
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __eq__(self, other) -> bool:
+        return self._all() == (other._all() if isinstance(other, KeptSeries) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __reduce__(self):  # pickled as a plain tuple
+        return (tuple, (self._all(),))
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
+def _whole(reading):
+    """An SPC reading itself, kept or not."""
+    return reading.whole() if isinstance(reading, KeptSpc) else reading
+
+
 LAYOUT = layout_of((spc, rag, direction, quality), Kept)
 
 
@@ -121,9 +228,13 @@ def kept_of(reading) -> Kept:
         comparison_shown=reading.comparison_shown,
         last_year_shown=reading.last_year_shown,
         last_year_direction=reading.last_year_direction,
-        spc=reading.spc,
+        variation=reading.spc.variation,
+        assurance=reading.spc.assurance,
+        drawing=pickle.dumps(
+            (_whole(reading.spc), tuple((period.pk, figure) for period, figure in reading.series)),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        ),
         value_id=reading.value.pk if reading.value else None,
-        series=tuple((period.pk, figure) for period, figure in reading.series),
         spc_target=reading.spc_target,
         spc_lower=reading.spc_lower,
         spc_upper=reading.spc_upper,

@@ -14,7 +14,7 @@ from django.test import override_settings
 from demo.council import STEP_CHANGE_CODES
 from demo.generate import load_demo
 from indicators.definitions import is_reported
-from indicators.models import Frequency, Period, SpcRecalculation, Target
+from indicators.models import Frequency, IndicatorSet, Period, SpcRecalculation, Target
 from organisation.models import Council
 from reports.content import ReportContent
 from reports.models import Report
@@ -147,6 +147,27 @@ def test_a_scorecard_holds_only_indicators_in_force(demo):
             own = standing.calendar.native_periods(indicator.frequency, quarter)
             expected = any(is_reported(indicator, p, standing.versions[indicator.pk]) for p in own)
             assert (indicator.pk in standing.standings) == expected, (quarter.code, indicator.code)
+
+
+def test_standings_decided_from_plain_rows_equal_those_of_the_model_objects(demo):
+    """`in_force` decides from plain rows when given a query, and builds objects only for the
+    indicators chosen: every quarter, the same indicators stand where the objects say."""
+    _council, indicators, quarters, _readings = demo
+    strategic = IndicatorSet.objects.get(code="strategic").pk
+    for quarter in quarters:
+        from_objects = in_force(indicators, quarter).standings
+        from_rows = in_force(every_indicator(), quarter).standings
+        assert list(from_rows) == list(from_objects)  # the same indicators, in code order
+        for pk, standing in from_rows.items():
+            expected = from_objects[pk]
+            assert standing == expected, (quarter.code, standing.indicator.code)
+            assert standing.indicator.owner == expected.indicator.owner
+            assert standing.version == expected.version
+        chosen = in_force(every_indicator(), quarter, choose=lambda s: strategic in s.set_ids)
+        assert set(chosen.standings) == {
+            pk for pk, s in from_objects.items() if strategic in s.set_ids
+        }
+        assert set(chosen.versions) <= set(chosen.standings)  # nothing read for the others
 
 
 def test_a_cumulative_indicators_year_is_its_final_quarter(demo):

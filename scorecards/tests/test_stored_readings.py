@@ -7,6 +7,7 @@ scorecard reads afterwards equals a reading judged afresh from the rules.
 
 import datetime
 import io
+import pickle
 from dataclasses import replace
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from scorecards.readings import in_force, read_afresh, read_indicators
 from scorecards.tests.builders import Returns
 from status.periods import PeriodKind
 from status.rag import Polarity, Rag
+from status.spc import SpcReading
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,19 @@ def test_a_reading_is_kept_the_first_time_and_read_back_the_same(measured):
     assert is_kept(measured)
     assert read(measured) == first == afresh(measured)
     assert first.spc.chart is not None and len(first.series) == 14
+
+
+def test_a_kept_reading_read_back_pickles_as_the_reading_it_is(measured):
+    """Read back, a reading's SPC charts and series are unpickled only when drawn; copied
+    (a cache, a worker), it is the plain reading the rules make."""
+    read(measured)
+    kept = read(measured)
+    assert isinstance(kept.spc, stored.KeptSpc) and isinstance(kept.series, stored.KeptSeries)
+
+    copied = pickle.loads(pickle.dumps(kept))
+    assert type(copied.spc) is SpcReading and type(copied.series) is tuple
+    assert copied == kept == afresh(measured)
+    assert copied.spc.variation == kept.spc.variation and kept.series[-1] == copied.series[-1]
 
 
 def test_a_kept_reading_reads_fewer_queries_and_none_of_the_history(measured):
