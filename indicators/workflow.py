@@ -80,6 +80,9 @@ NOT_SIGNED_OFF = FIGURE.says(workflow.NOT_SIGNED_OFF)
 CYCLE_CLOSED = workflow.CYCLE_CLOSED.replace("{nouns}", FIGURE.nouns)
 
 
+UNREAD = object()  # `record_value`'s figure not yet read
+
+
 @transaction.atomic
 def record_value(
     *,
@@ -90,13 +93,16 @@ def record_value(
     expected_version: int | None = None,
     reason: str = "",
     imported: bool = False,
+    existing: Value | object | None = UNREAD,
 ) -> Value:
     """Create or edit the draft figure for an indicator and period.
 
     `imported` marks the revision as coming from an uploaded file rather than a form.
+    `existing` is the figure for the indicator and period (None: there is none), when the
+    caller has read a whole return's figures at once.
     """
-    workflow.check_open(FIGURE, period)
-    existing = Value.objects.filter(indicator=indicator, period=period).first()
+    if existing is UNREAD:
+        existing = Value.objects.filter(indicator=indicator, period=period).first()
     if existing is None:
         return workflow.create(
             FIGURE,

@@ -111,6 +111,7 @@ def save_return(
                     expected_version=item.expected_version,
                     reason=item.reason,
                     imported=item.imported,
+                    existing=value,
                 )
             except StaleValueError:
                 raise ReturnConflict(item.indicator, Value.objects.get(pk=value.pk)) from None

@@ -76,25 +76,25 @@ logger = logging.getLogger(__name__)
 
 MEGABYTE = 1024 * 1024
 MAX_FILE_BYTES = 5 * MEGABYTE
-MAX_ROWS = 5_000  # rows of figures
+MAX_ROWS = 10_000  # rows of figures: a county quarter of 2,000 monthly indicators is 6,000
 PROGRESS_EVERY = 200  # rows checked between progress saves
 # A workbook is a zip of XML parts. These limits are checked from the zip's directory before
 # anything is unpacked (zipfile never unpacks a part beyond the size the directory gives it).
-MAX_UNPACKED_BYTES = 20 * MEGABYTE  # all parts; the largest return (5,000 rows) is ~6 MB
+MAX_UNPACKED_BYTES = 20 * MEGABYTE  # all parts; the largest return (10,000 rows) is ~11 MB
 MAX_COMPRESSION_RATIO = 100  # Excel packs a sheet about 5 to 20 times
 RATIO_CHECKED_FROM = MEGABYTE  # smaller parts may pack tighter; they are small anyway
 MAX_PARTS = 1_000  # a return workbook has about a dozen
 # Then the parts are counted as they unpack, a chunk at a time, before openpyxl reads them:
 # it builds an object for every element, so a part of small elements (a row of a million
 # empty cells) costs far more memory than its size.
-MAX_ELEMENTS = 500_000  # XML elements of every part together; a 5,000-row return has ~180,000
+MAX_ELEMENTS = 500_000  # XML elements of every part together; a 10,000-row return has ~360,000
 MAX_ROW_CELLS = 1_000  # cells in one row of any sheet; a return has 15
 # Formats cost openpyxl some 2 KB each. Excel allows 64,000; a return uses a few dozen.
 MAX_FORMATS = 20_000
 FORMAT_ELEMENTS = frozenset({"xf", "font", "fill", "border", "numFmt", "dxf", "cellStyle"})
 UNPACK_CHUNK = 64 * 1024
 # Checked while the rows stream in, whatever the file says of its own size.
-MAX_LAST_ROW = 10_000  # reading stops here
+MAX_LAST_ROW = 20_000  # reading stops here
 MAX_COLUMNS = 50  # in the header row; a return has 15
 MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
 ABOUT_ROWS = 20  # of the hidden sheet naming the return; it has 7

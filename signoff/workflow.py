@@ -160,9 +160,14 @@ def _check(kind: ReturnKind, item: Returnable, *, submitting: bool) -> None:
         raise InvalidEntry(problems)
 
 
-def _write_revision(kind: ReturnKind, item, *, action, before, by, reason: str, at) -> Revision:
-    revisions = kind.revision_model.objects.filter(**{kind.revision_of: item})
-    number = (revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+def _write_revision(
+    kind: ReturnKind, item, *, action, before, by, reason: str, at, first=False
+) -> Revision:
+    """The next revision of `item`; `first`: of an item saved just now, which has none."""
+    number = 1
+    if not first:
+        revisions = kind.revision_model.objects.filter(**{kind.revision_of: item})
+        number = (revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return kind.revision_model.objects.create(
         **{kind.revision_of: item},
         number=number,
@@ -215,7 +220,9 @@ def create(
     _check(kind, item, submitting=False)
     item.save()
     action = RevisionAction.IMPORTED if imported else RevisionAction.RECORDED
-    _write_revision(kind, item, action=action, before=None, by=by, reason=reason, at=now)
+    _write_revision(
+        kind, item, action=action, before=None, by=by, reason=reason, at=now, first=True
+    )
     return item
 
 

@@ -375,7 +375,7 @@ def test_too_many_rows_are_refused_before_any_is_checked(unchanged, officer, cyc
     run = upload_workbook(content, by=officer, cycle=cycle, service=waste)
 
     assert rejected(run) == [
-        f"“{WASTE_FILE}” has more than 5,000 rows of figures; the limit is 5,000. Split it "
+        f"“{WASTE_FILE}” has more than 10,000 rows of figures; the limit is 10,000. Split it "
         "into smaller files"
     ]
     assert run.processed_rows == 0
@@ -690,7 +690,7 @@ def test_a_huge_csv_is_refused_where_reading_stops(performance_team, recycling):
     run = upload_csv(content, by=performance_team)
 
     assert rejected(run) == [
-        "“figures.csv” has more than 5,000 rows of figures; the limit is 5,000. Split it into "
+        "“figures.csv” has more than 10,000 rows of figures; the limit is 10,000. Split it into "
         "smaller files"
     ]
     assert database_state() == before
@@ -856,7 +856,7 @@ def test_a_sheet_declaring_a_million_rows_is_refused_where_reading_stops(
     run = upload_workbook(bomb, by=officer, cycle=cycle, service=waste, name="rows.xlsx")
 
     assert rejected(run) == [
-        "“rows.xlsx” goes on below row 10,000, where reading stops. Delete the empty rows "
+        "“rows.xlsx” goes on below row 20,000, where reading stops. Delete the empty rows "
         "below the figures, or split the file into smaller files"
     ]
     assert run.processed_rows == 0
@@ -1119,10 +1119,10 @@ def test_a_csv_header_with_too_many_columns_is_refused(performance_team, recycli
 def test_a_csv_going_on_far_below_its_figures_is_refused_where_reading_stops(
     performance_team, recycling
 ):
-    content = values_csv([]) + b",,,,,,,,,\n" * 20_000 + b"WST-01,2026-27-Q2,45,,,,,,,\n"
+    content = values_csv([]) + b",,,,,,,,,\n" * 25_000 + b"WST-01,2026-27-Q2,45,,,,,,,\n"
 
     assert rejected(upload_csv(content, by=performance_team)) == [
-        "“figures.csv” goes on below row 10,000, where reading stops. Delete the empty rows "
+        "“figures.csv” goes on below row 20,000, where reading stops. Delete the empty rows "
         "below the figures, or split the file into smaller files"
     ]
 
