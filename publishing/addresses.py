@@ -57,11 +57,12 @@ def public_addresses(publication: Publication) -> list[Address]:
         scorecard = publication.scorecard(period.code)
         released = max(r.released_at for r in scorecard.reports)
         found.append(page("scorecard", period.code, modified=released))
-        found += [
-            page("ambition", period.code, section.code, modified=released)
-            for section in scorecard.sections
-            if section.code
-        ]
+        for section in scorecard.sections:
+            found.append(page("ambition", period.code, section.address, modified=released))
+            found += [
+                page("ambition_page", period.code, section.address, number, modified=released)
+                for number in range(2, section.pages + 1)
+            ]
         found += [
             data("period_data", period.code, extension, modified=released)
             for extension in ("csv", "json")

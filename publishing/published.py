@@ -32,6 +32,13 @@ from strategy.models import Ambition, Outcome
 CACHE_PREFIX = "publishing:content"
 CACHE_SECONDS = 7 * 24 * 60 * 60  # a snapshot never changes under its hash
 UNLINKED = "Not linked to an ambition"
+# The address of a period's indicators linked to no ambition, as an ambition's code would be
+# (an ambition given that code keeps its own page).
+NOT_LINKED = "not-linked"
+# A scorecard of more rows than this lists each ambition's indicators on the ambition's own
+# page, and only how they stand on its own (a county's would otherwise be 2 MiB of table);
+# an ambition's page shows this many rows a page.
+ROWS_ON_ONE_PAGE = 150
 
 # The order reports are listed in, with their headings on the public site.
 KIND_HEADINGS = (
@@ -187,7 +194,17 @@ class PublicSection:
 
     @property
     def anchor(self) -> str:
-        return f"ambition-{self.code}" if self.code else "not-linked"
+        return f"ambition-{self.code}" if self.code else NOT_LINKED
+
+    @property
+    def address(self) -> str:
+        """What stands for the ambition's code in the address of its own page."""
+        return self.code or NOT_LINKED
+
+    @property
+    def pages(self) -> int:
+        """How many pages its own page takes, `ROWS_ON_ONE_PAGE` rows each."""
+        return max(1, -(-len(self.rows) // ROWS_ON_ONE_PAGE))
 
     @property
     def lines(self) -> list[Row]:
@@ -207,8 +224,13 @@ class PublicScorecard:
     rows: list[PublishedRow]  # every indicator once
     counts: Counts
 
-    def section(self, ambition_code: str) -> PublicSection | None:
-        return next((s for s in self.sections if s.code and s.code == ambition_code), None)
+    def section(self, address: str) -> PublicSection | None:
+        """The section of the ambition of this code, else (`NOT_LINKED`) of the indicators
+        linked to none."""
+        found = next((s for s in self.sections if s.code and s.code == address), None)
+        if found is None and address == NOT_LINKED:
+            found = next((s for s in self.sections if not s.code), None)
+        return found
 
     @property
     def linked_total(self) -> int:
@@ -433,10 +455,13 @@ class Publication:
     def periods_with(self, ambition_code: str) -> list[PublishedPeriod]:
         """The published periods in which the ambition has indicators."""
         self.load(self.reports)
+        periods = self.periods()
+        if ambition_code == NOT_LINKED and not any(
+            ambition_code in r.row.ambitions for p in periods for r in self.rows_for(p)
+        ):  # no ambition has the code: the indicators linked to none
+            return [p for p in periods if any(not r.row.ambitions for r in self.rows_for(p))]
         return [
-            p
-            for p in self.periods()
-            if any(ambition_code in r.row.ambitions for r in self.rows_for(p))
+            p for p in periods if any(ambition_code in r.row.ambitions for r in self.rows_for(p))
         ]
 
     # Indicators

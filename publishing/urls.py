@@ -9,6 +9,11 @@ urlpatterns = [
     path("scorecards/", views.scorecards, name="scorecards"),
     path("scorecards/<str:period_code>/", views.scorecard, name="scorecard"),
     path("scorecards/<str:period_code>/<slug:ambition_code>/", views.ambition, name="ambition"),
+    path(
+        "scorecards/<str:period_code>/<slug:ambition_code>/page-<int:number>/",
+        views.ambition,
+        name="ambition_page",
+    ),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
     path("reports/", views.reports, name="reports"),

@@ -11,12 +11,13 @@ import mimetypes
 from datetime import date
 
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from organisation.queries import current_council
-from publishing import opendata
+from publishing import opendata, published
 from publishing.addresses import downloads
 from publishing.caching import public_view
 from publishing.comparisons import comparisons_for
@@ -70,11 +71,6 @@ def _scorecard_or_404(publication: Publication, period_code: str):
     return scorecard
 
 
-# A scorecard of more rows than this lists each ambition's indicators on the ambition's own
-# page, and here only how they stand (a county's would otherwise be 2 MiB of table).
-ROWS_ON_ONE_PAGE = 150
-
-
 @public_view
 def scorecard(request, publication: Publication, period_code: str):
     found = _scorecard_or_404(publication, period_code)
@@ -83,8 +79,7 @@ def scorecard(request, publication: Publication, period_code: str):
         "publishing/scorecard.html",
         {
             "scorecard": found,
-            "by_ambition_page": found.counts.total > ROWS_ON_ONE_PAGE,
-            "rows_on_one_page": ROWS_ON_ONE_PAGE,
+            "by_ambition_page": found.counts.total > published.ROWS_ON_ONE_PAGE,
             "quarters": publication.quarters(),
             "years": publication.years(),
             "breadcrumbs": _crumbs(
@@ -95,18 +90,40 @@ def scorecard(request, publication: Publication, period_code: str):
 
 
 @public_view
-def ambition(request, publication: Publication, period_code: str, ambition_code: str):
+def ambition(
+    request, publication: Publication, period_code: str, ambition_code: str, number: int = 1
+):
+    """An ambition's indicators in a period (`NOT_LINKED`: those linked to no ambition), at
+    most `ROWS_ON_ONE_PAGE` rows a page: page `number`, each its own address (the static
+    export writes every one)."""
     other_periods = publication.periods_with(ambition_code)  # loads every snapshot at once
     found = _scorecard_or_404(publication, period_code)
     section = found.section(ambition_code)
     if section is None:
         raise Http404("The ambition has no published indicators for that period")
+    if number == 1 and "number" in request.resolver_match.kwargs:
+        raise Http404("The first page has the ambition's own address")
+    try:
+        page = Paginator(section.lines, published.ROWS_ON_ONE_PAGE).page(number)
+    except InvalidPage:
+        raise Http404("No such page") from None
+
+    def address(n: int) -> str:
+        at = [found.period.code, section.address]
+        if n == 1:
+            return reverse("publishing:ambition", args=at)
+        return reverse("publishing:ambition_page", args=[*at, n])
+
     return render(
         request,
         "publishing/ambition.html",
         {
             "scorecard": found,
             "section": section,
+            "page": page,
+            "page_addresses": [(n, address(n)) for n in page.paginator.page_range],
+            "previous_address": address(number - 1) if page.has_previous() else None,
+            "next_address": address(number + 1) if page.has_next() else None,
             "other_periods": other_periods,
             "breadcrumbs": _crumbs(
                 ("Scorecards", reverse("publishing:scorecards")),

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from charts.bars import comparison_bars
+from indicators.tests.factories import IndicatorFactory
 from publishing import comparisons
 from publishing.tests.conftest import (
     AFTER,
@@ -75,7 +76,7 @@ def test_the_scorecard_groups_indicators_by_ambition_in_the_council_order(client
 def test_a_scorecard_too_long_for_one_page_lists_each_ambition_s_on_its_own(
     client, published, monkeypatch
 ):
-    monkeypatch.setattr("publishing.views.ROWS_ON_ONE_PAGE", 2)  # the quarter has 3
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 2)  # the quarter has 3
     with at(AFTER):
         response = client.get(reverse("publishing:scorecard", args=[Q2]))
         greener = reverse("publishing:ambition", args=[Q2, "greener"])
@@ -90,6 +91,49 @@ def test_a_scorecard_too_long_for_one_page_lists_each_ambition_s_on_its_own(
     assert "SEC-01" in ambition  # … they are on the ambition's page
     # Every ambition's counts are still here.
     assert html.count('class="gt-ambition"') == 2
+
+
+def test_an_ambition_s_page_shows_its_indicators_a_page_at_a_time(client, published, monkeypatch):
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 1)  # the ambition has 2 in Q2
+    greener = reverse("publishing:ambition", args=[Q2, "greener"])
+    second_page = reverse("publishing:ambition_page", args=[Q2, "greener", 2])
+    with at(AFTER):
+        first = client.get(greener).content.decode()
+        second = client.get(second_page).content.decode()
+        beyond = client.get(reverse("publishing:ambition_page", args=[Q2, "greener", 3]))
+        again = client.get(reverse("publishing:ambition_page", args=[Q2, "greener", 1]))
+        sitemap = client.get(reverse("publishing:sitemap")).content.decode()
+
+    assert "Indicators 1 to 1 of 2, page 1 of 2" in words(first)
+    assert "Indicators 2 to 2 of 2, page 2 of 2" in words(second)
+    on_first = {code for code in ("RCY-01", "SEC-01") if code in first}
+    on_second = {code for code in ("RCY-01", "SEC-01") if code in second}
+    assert len(on_first) == len(on_second) == 1 and on_first != on_second
+    assert f'href="{second_page}" rel="next"' in first
+    assert f'href="{greener}" rel="prev"' in second
+    assert beyond.status_code == again.status_code == 404  # page 1 has one address
+    assert second_page in sitemap  # and the static export writes every page
+
+
+def test_indicators_linked_to_no_ambition_have_a_page_of_their_own(client, published, monkeypatch):
+    with at(datetime.datetime(2026, 11, 21, 10, tzinfo=datetime.UTC)):
+        loose = IndicatorFactory(
+            code="LOOSE-01", title="Complaints answered on time", in_sets=["strategic"]
+        )
+        published.returns.signed_off(loose, Q2, "80")
+        published.report(
+            title="Q2 with every indicator", period_code=Q2, meeting=published.q2_meeting
+        )
+    not_linked = reverse("publishing:ambition", args=[Q2, "not-linked"])
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 2)  # the quarter has 4: paged
+    with at(AFTER):
+        scorecard = client.get(reverse("publishing:scorecard", args=[Q2])).content.decode()
+        page = text_of(client, not_linked)
+
+    assert f'href="{not_linked}"' in scorecard and "LOOSE-01" not in scorecard
+    assert "See the 1 indicator linked to no ambition for Q2 2026/27" in words(scorecard)
+    assert "Indicators, Q2 2026/27" in page and "Not linked to an ambition" in page
+    assert "Complaints answered on time" in page and "Household waste recycled" not in page
 
 
 def test_the_ambition_page_shows_its_indicators_and_narrative(client, published):

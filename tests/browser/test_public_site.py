@@ -187,22 +187,30 @@ def test_a_scorecard_listed_ambition_by_ambition_is_accessible(
     page, live_server, public_report, monkeypatch
 ):
     """A council's scorecard too long for one page shows each ambition's counts and a link to
-    its own page, at a phone's width and a desktop's, and no table of rows."""
-    monkeypatch.setattr("publishing.views.ROWS_ON_ONE_PAGE", 5)
+    its own page, at a phone's width and a desktop's, and no table of rows; an ambition's page
+    shows its rows a page at a time, and the indicators linked to no ambition have theirs."""
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 5)
     address = live_server.url + reverse("publishing:scorecard", args=[public_report.period.code])
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         assert page.goto(address).status == 200
         expect(page.locator("#by-ambition-page")).to_contain_text("too many for one page")
-        # No table at all: the demo's indicators linked to no ambition (more than 5) are
-        # pointed to in the downloads and the A to Z, as they have no page of their own.
-        expect(page.locator("main")).to_contain_text(re.compile(r"These \d+ indicators are in"))
         expect(page.locator("main table")).to_have_count(0)
+        main = page.locator("main")
+        expect(main.get_by_role("link", name=re.compile("linked to no ambition"))).to_be_visible()
+        follow(page, main.get_by_role("link", name=re.compile("^See the \\d+ ind")).first)
+        expect(page.locator("#rows-shown")).to_contain_text("Indicators 1 to 5 of")
+        expect(page.locator("main table").first).to_be_visible()
+        assert_accessible(page)
         follow(
             page,
-            page.locator("main").get_by_role("link", name=re.compile("^See the \\d+ ind")).first,
+            page.get_by_role("navigation", name="Pages of indicators").get_by_role(
+                "link", name=re.compile("Next")
+            ),
         )
+        expect(page.locator("#rows-shown")).to_contain_text("Indicators 6 to")
+        page.goto(address)
+        follow(page, main.get_by_role("link", name=re.compile("linked to no ambition")))
+        expect(heading(page)).to_have_text("Not linked to an ambition")
         expect(page.locator("main table").first).to_be_visible()
-        page.go_back()
-        expect(page.locator("#by-ambition-page")).to_be_visible()
         assert_accessible(page)
