@@ -223,6 +223,10 @@ class Where:
     committee: str | None = None
 
     def keeps(self) -> Callable[[PublishedRow], bool] | None:
+        given = (self.indicator_set, self.directorate, self.committee)
+        if any(code is not None and "\x00" in code for code in given):
+            # No code holds a NUL, and PostgreSQL refuses one in a query: nothing matches.
+            return lambda row: False
         tests = []
         if self.indicator_set is not None:
             in_set = set(

@@ -196,6 +196,14 @@ def test_values_filtered(client, published, query, expected):
     assert body["count"] == len(expected)
 
 
+@pytest.mark.parametrize("name", ["set", "directorate", "committee"])
+@pytest.mark.parametrize("address", ["/api/v1/values/", "/api/v1/benchmark-positions/"])
+def test_a_code_holding_a_nul_character_matches_nothing(client, published, name, address):
+    """No code holds one, and PostgreSQL refuses one in a query: an empty answer, not 500."""
+    body = get(client, f"{address}?{name}=waste%00place").json()
+    assert body["count"] == 0 and body["results"] == []
+
+
 def test_values_as_csv_are_the_open_data_files_table(client, published):
     response = get(client, f"/api/v1/values/?period={Q1}&format=csv")
     with at(AFTER):
