@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit import chain, queries
 from audit.forms import AuditFilterForm
 from audit.models import Source
+from goldenthread.pagination import pagination
 from organisation.permissions import Action, require
 from scorecards.exports import formula_safe
 
@@ -56,9 +57,7 @@ def log(request):
             "form": form,
             "filters": filters,
             "page": page,
-            "page_numbers": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
+            "pagination": pagination(page, label="Pages of the audit log", query=query),
             "rows": [
                 (entry, queries.type_label(entry.object_type), queries.changes(entry))
                 for entry in page

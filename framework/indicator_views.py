@@ -23,6 +23,7 @@ from framework.indicator_forms import (
     NewIndicatorForm,
     RetireForm,
 )
+from goldenthread.pagination import pagination
 from indicators.definitions import (
     DefinitionError,
     create_indicator,
@@ -101,7 +102,7 @@ def indicator_list_page(request):
             "form": form,
             "filtered": any(picked.values()),
             "page": page,
-            "query": query.urlencode(),
+            "pagination": pagination(page, label="Pages of indicators", query=query.urlencode()),
             "breadcrumbs": _crumbs(),
             "nav_current": "framework",
         },

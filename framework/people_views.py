@@ -25,6 +25,7 @@ from framework.people_forms import (
     NewPasswordForm,
     ReasonForm,
 )
+from goldenthread.pagination import pagination
 from organisation.models import User
 from organisation.permissions import Action, require, roles_of
 
@@ -80,7 +81,7 @@ def people_page(request):
             "filtered": any(filters.values()),
             "page": page,
             "rows": people.rows(page.object_list),
-            "query": query.urlencode(),
+            "pagination": pagination(page, label="Pages of people", query=query.urlencode()),
             "breadcrumbs": _crumbs(),
             "nav_current": "framework",
         },

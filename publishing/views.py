@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from goldenthread.pagination import pagination
 from organisation.queries import current_council
 from publishing import opendata, published
 from publishing.addresses import downloads
@@ -121,9 +122,7 @@ def ambition(
             "scorecard": found,
             "section": section,
             "page": page,
-            "page_addresses": [(n, address(n)) for n in page.paginator.page_range],
-            "previous_address": address(number - 1) if page.has_previous() else None,
-            "next_address": address(number + 1) if page.has_next() else None,
+            "pagination": pagination(page, label="Pages of indicators", address=address),
             "other_periods": other_periods,
             "breadcrumbs": _crumbs(
                 ("Scorecards", reverse("publishing:scorecards")),

@@ -76,6 +76,8 @@ class Reading:
     # Where the council stands among other councils' published figures
     # (benchmarking.compared.Compared), for a linked indicator on a scorecard.
     compared: object | None = None
+    # The trend sparkline's SVG, when read back from a kept reading (`trends.trend_svg`).
+    trend: str | None = field(default=None, compare=False, repr=False)
 
 
 class _Calendar:
@@ -263,6 +265,7 @@ def _read_back(indicators, kept: dict, span: Period, loaded: InForce | None) -> 
             spc_cuts=tuple((position, recalculations[r]) for position, r in k.spc_cuts),
             spc_baseline=k.spc_baseline,
             data_quality=k.data_quality,
+            trend=k.trend,
         )
     return readings
 

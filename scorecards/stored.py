@@ -30,6 +30,7 @@ worker (`refresh`, asked by `connect`'s signals), so the next page finds it kept
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import pickle
 import threading
@@ -46,9 +47,11 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from charts import sparkline, svg
 from indicators.models import Indicator, IndicatorVersion, Period, SpcRecalculation, Value
+from scorecards import trends
 from scorecards.models import CalendarGeneration, ReadingGeneration, StoredReading
-from status import direction, quality, rag, spc
+from status import direction, numbers, quality, rag, spc
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +86,14 @@ class Kept:
     spc_cuts: tuple[tuple[int, int], ...]  # (position, recalculation id)
     spc_baseline: tuple[int, int] | None
     data_quality: quality.Quality
+    trend: str  # its sparkline's SVG (`trends.trend_svg`), drawn once
 
 
-def layout_of(modules, *kept) -> int:
+def layout_of(modules, *kept, drawn_by=()) -> int:
     """A number naming the shape of what is kept: every dataclass's fields and every choice's
-    members in `modules`, and the fields of each `kept` dataclass."""
-    shapes = []
+    members in `modules`, the fields of each `kept` dataclass, and the source of the modules
+    that draw what is kept (a release that draws trends differently draws them again)."""
+    shapes = [inspect.getsource(module) for module in drawn_by]
     for module in modules:
         for name, item in sorted(vars(module).items()):
             if getattr(item, "__module__", None) != module.__name__:
@@ -207,7 +212,7 @@ def _whole(reading):
     return reading.whole() if isinstance(reading, KeptSpc) else reading
 
 
-LAYOUT = layout_of((spc, rag, direction, quality), Kept)
+LAYOUT = layout_of((spc, rag, direction, quality), Kept, drawn_by=(sparkline, svg, numbers, trends))
 
 
 def kept_of(reading) -> Kept:
@@ -241,6 +246,7 @@ def kept_of(reading) -> Kept:
         spc_cuts=tuple((position, r.pk) for position, r in reading.spc_cuts),
         spc_baseline=reading.spc_baseline,
         data_quality=reading.data_quality,
+        trend=str(trends.trend_svg(reading)),
     )
 
 

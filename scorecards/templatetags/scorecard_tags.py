@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from charts.sparkline import sparkline
+from scorecards.trends import trend_svg
 from status.direction import Direction
 from status.numbers import format_value, round_half_up
 from status.quality import Quality
@@ -123,18 +124,10 @@ def direction_summary(roll_up) -> str:
 
 @register.filter
 def sparkline_svg(reading) -> str:
-    """A reading's trend as a tiny inline chart (its own title and description)."""
-    if len(reading.series) < 2:
-        return ""
-    return sparkline(
-        title=f"Trend: {reading.definition.title}",
-        points=list(reading.series),
-        unit=reading.definition.unit,
-        precision=reading.definition.precision,
-        chart=reading.spc.chart,
-        chart_start=reading.spc.phases[-1].start if reading.spc.phases else 0,
-        frequency=reading.indicator.get_frequency_display().lower(),
-    ).svg
+    """A reading's trend as a tiny inline chart: as kept with it, or drawn now."""
+    if reading.trend is not None:
+        return mark_safe(reading.trend)  # drawn by trend_svg, every text in it escaped
+    return trend_svg(reading)
 
 
 @register.filter

@@ -31,7 +31,9 @@ from scorecards import stored
 from scorecards.models import ReadingGeneration, StoredReading
 from scorecards.queries import every_indicator
 from scorecards.readings import in_force, read_afresh, read_indicators
+from scorecards.templatetags.scorecard_tags import sparkline_svg
 from scorecards.tests.builders import Returns
+from scorecards.trends import trend_svg
 from status.periods import PeriodKind
 from status.rag import Polarity, Rag
 from status.spc import SpcReading
@@ -105,6 +107,31 @@ def test_a_kept_reading_read_back_pickles_as_the_reading_it_is(measured):
     assert type(copied.spc) is SpcReading and type(copied.series) is tuple
     assert copied == kept == afresh(measured)
     assert copied.spc.variation == kept.spc.variation and kept.series[-1] == copied.series[-1]
+
+
+def test_a_kept_reading_carries_its_trend_drawn_once(measured):
+    """A scorecard row's sparkline is drawn when the reading is judged and kept with it: read
+    back, the page draws it from what was kept, unpickling no chart and no series."""
+    first = read(measured)
+    assert first.trend is None  # judged now: the page draws it
+    kept = read(measured)
+    assert kept.trend == trend_svg(first) and "<svg" in kept.trend and "Trend: " in kept.trend
+
+    shown = sparkline_svg(kept)
+    assert shown == kept.trend and kept.spc._drawing._spc is None  # nothing unpickled
+
+
+def test_a_retitled_indicator_s_trend_is_drawn_again(measured, returns):
+    read(measured)
+    revise_definition(
+        indicator=measured,
+        changes={"title": "Households kept warm"},
+        effective_from=datetime.date(2025, 7, 1),
+        reason="Plainer title",
+    )
+    assert not is_kept(measured)
+    assert read(measured).definition.title == "Households kept warm"
+    assert "Trend: Households kept warm" in read(measured).trend
 
 
 def test_a_kept_reading_reads_fewer_queries_and_none_of_the_history(measured):
@@ -205,6 +232,7 @@ def test_no_kept_reading_outlives_a_change(measured, returns, change):
     assert after == afresh(measured)
     assert after != before, "the change should change the reading"
     assert is_kept(measured)  # kept again, as judged now
+    assert read(measured).trend == trend_svg(afresh(measured))  # its trend drawn again
 
 
 def test_a_reading_without_its_figure_turns_missing_the_day_after_the_deadline(council):
@@ -334,6 +362,7 @@ def test_every_kept_demo_reading_equals_the_rules(monkeypatch):
         )
         for pk, reading in judged.items():
             assert kept[pk] == reading, (quarter.code, reading.indicator.code)
+            assert kept[pk].trend == trend_svg(reading), (quarter.code, reading.indicator.code)
         compared += len(judged)
     assert compared == StoredReading.objects.count()
     assert compared > 1000
