@@ -99,6 +99,7 @@ class OurPosition(PeriodPosition):
     figure_source: str  # "our own figure" or "as published by …"
     group_values: dict  # area pk (None for us) → figure, for the chart and the table
     ends_on: datetime.date | None = None  # the published period's last day
+    is_joint: bool = False  # another council's figure is the same as ours: a shared rank
 
 
 def _own_year_values(indicators) -> dict[int, dict[int, Decimal]]:
@@ -213,8 +214,30 @@ def _positions(metric, by_period, spans, area, own) -> list[OurPosition]:
         if now.quartile is not None and before is not None:
             improving = QUARTILE_ORDER.index(now.quartile) > QUARTILE_ORDER.index(before)
         latest_of_length[_length(start, end)] = now.quartile
-        positions.append(OurPosition(label, ours, now, improving, is_own, said, figures, end))
+        joint = sum(1 for value in figures.values() if value == ours) > 1
+        positions.append(
+            OurPosition(label, ours, now, improving, is_own, said, figures, end, is_joint=joint)
+        )
     return positions
+
+
+def group_figures(link, position: OurPosition, *, council) -> dict:
+    """The group's figures behind one of a link's positions, which kept positions leave out:
+    each member's published figure for the position's period, with ours (`position.value`)
+    in place of our area's, as `links_positions` gives them. Two queries."""
+    area = Area.objects.filter(gss_code=council.ons_code).first() if council.ons_code else None
+    in_group = Q(area__in=link.group.members.values("pk"))
+    if area is not None:
+        in_group |= Q(area=area)
+    figures = dict(
+        ExternalValue.objects.filter(
+            in_group, metric=link.metric_id, period=position.period, value__isnull=False
+        ).values_list("area_id", "value")
+    )
+    if area is not None:
+        figures.pop(area.pk, None)
+    figures[None] = position.value
+    return figures
 
 
 def indicator_positions(link, *, council) -> list[OurPosition]:

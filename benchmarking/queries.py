@@ -3,7 +3,7 @@ among its comparator group, ranked best first, with the source and licence besid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -14,8 +14,9 @@ from status.benchmark import BenchmarkPosition, Quartile, benchmark_position
 from status.numbers import format_value
 from status.polarity import Polarity
 
+from .kept import latest_positions
 from .models import Area, BenchmarkLink, ComparatorGroup, ExternalValue, GroupKind, Metric
-from .positions import AS_PUBLISHED, OurPosition, indicator_positions
+from .positions import AS_PUBLISHED, OurPosition, group_figures
 
 # Markers are kept as published; pages say what they mean, never show them as 0.
 MARKER_WORDS = {":": "not available", "..": "not available", "[x]": "not available"}
@@ -86,8 +87,10 @@ def _ranked(metric: Metric, figures: dict, names: dict, us_name: str, markers: d
         key=lambda item: (key(item[1]), item[0] is not None, names.get(item[0], ("", ""))[0]),
     )
     rows: list[Row] = []
-    for pk, value in valued:
-        rank = 1 + sum(1 for other in figures.values() if key(other) < key(value))
+    rank, before = 0, None
+    for place, (pk, value) in enumerate(valued, start=1):
+        if before is None or key(value) != before:  # ties share the best rank
+            rank, before = place, key(value)
         name, code = (us_name, "") if pk is None else names[pk]
         rows.append(Row(rank, name, code, value, shown(metric, value), pk is None))
     for pk in sorted(markers, key=lambda pk: names[pk][0]):
@@ -158,8 +161,7 @@ class Comparison:
                     p.position.of,
                     p.position.quartile,
                     p.is_improving,
-                    # Joint when another council's figure is the same as ours.
-                    sum(1 for value in p.group_values.values() if value == p.value) > 1,
+                    p.is_joint,
                 )
                 for p in self.positions
             ],
@@ -168,11 +170,17 @@ class Comparison:
 
 def indicator_comparison(link: BenchmarkLink, *, council) -> Comparison | None:
     """Where the council stands in the link's group, latest period first; None without any
-    position. Five queries."""
-    positions = indicator_positions(link, council=council)
+    position. Five queries when the link's positions are kept (`kept.latest_positions`): only
+    the latest period's group figures are read, for its table and chart."""
+    from .kept import latest_positions
+
+    positions = latest_positions([link], council=council).get(link.pk)
     if not positions:
         return None
-    latest = positions[-1]
+    latest = replace(
+        positions[-1], group_values=group_figures(link, positions[-1], council=council)
+    )
+    positions = [*positions[:-1], latest]
     metric = link.metric
     names = {
         pk: (name, gss or "")
@@ -270,7 +278,7 @@ def metric_view(metric: Metric, group: ComparatorGroup, period: str | None, *, c
     ours, source = published_ours, AS_PUBLISHED.format(publisher=metric.publisher)
     link = BenchmarkLink.objects.filter(metric=metric).select_related("indicator").first()
     if link is not None:
-        for position in indicator_positions(link, council=council):
+        for position in latest_positions([link], council=council).get(link.pk, []):
             if position.period == period:
                 ours, source = position.value, position.figure_source
     position = None

@@ -6,6 +6,7 @@ and named.
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.html import mark_safe
 
@@ -37,9 +38,18 @@ def comparison_bars(
     width: int = 720,
 ) -> Chart:
     """A bar per (label, value, is_us), in the order given (for example ranked); `quartiles`
-    are the group's P25 and P75, drawn as named dashed lines."""
-    items = [(str(label), value, is_us) for label, value, is_us in items]
+    are the group's P25 and P75, drawn as named dashed lines.
 
+    Drawn once for the same inputs and kept (`_drawn`): a county's group is hundreds of
+    councils, and the indicator page draws the same chart until new figures are published."""
+    items = tuple((str(label), value, is_us) for label, value, is_us in items)
+    quartiles = tuple(quartiles) if quartiles is not None else None
+    return _drawn(title, items, unit, precision, median, quartiles, width)
+
+
+# Each kept drawing is its two documents, about 150 KB for a group of every English council.
+@lru_cache(maxsize=64)
+def _drawn(title, items, unit, precision, median, quartiles, width) -> Chart:
     def shown(value: Decimal) -> str:
         return format_value(value, precision, unit)
 

@@ -53,6 +53,8 @@ def public_addresses(publication: Publication) -> list[Address]:
         page("accessibility"),
         data("schema"),
     ]
+    if publication.a_to_z_by_letter():
+        found += [page("indicators_letter", letter.address) for letter in publication.letters()]
     for period in publication.periods():
         scorecard = publication.scorecard(period.code)
         released = max(r.released_at for r in scorecard.reports)

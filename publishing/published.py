@@ -251,6 +251,31 @@ class IndicatorEntry:
     latest: PublishedRow
 
 
+DIGITS = "0–9"  # the A to Z's heading for titles that begin with anything but a letter
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The A to Z's indicators whose titles begin with one letter (or not with a letter)."""
+
+    name: str  # "A", or `DIGITS`
+    entries: list[IndicatorEntry]
+
+    @property
+    def address(self) -> str:
+        """What stands for the letter in the address of its own page."""
+        return "0-9" if self.name == DIGITS else self.name.lower()
+
+
+def by_letter(entries: list[IndicatorEntry]) -> list[Letter]:
+    """The A to Z's entries by the first letter of their titles, letters in order."""
+    letters: dict[str, list[IndicatorEntry]] = {}
+    for entry in entries:
+        first = entry.title[:1].upper()
+        letters.setdefault(first if first.isalpha() else DIGITS, []).append(entry)
+    return [Letter(name, letters[name]) for name in sorted(letters)]
+
+
 @dataclass(frozen=True)
 class PublicIndicator:
     code: str
@@ -483,6 +508,14 @@ class Publication:
             for code, rows in self._rows_by_code.items()
         ]
         return sorted(entries, key=lambda e: (e.title.casefold(), e.code))
+
+    def letters(self) -> list[Letter]:
+        return by_letter(self.indicators())
+
+    def a_to_z_by_letter(self) -> bool:
+        """Whether the A to Z is too long for one page: each letter then has a page of its
+        own (a county's would otherwise be 2,000 rows)."""
+        return len(self._rows_by_code) > ROWS_ON_ONE_PAGE
 
     def indicator(self, code: str) -> PublicIndicator | None:
         readings = self._rows_by_code.get(code)

@@ -15,6 +15,7 @@ urlpatterns = [
         name="ambition_page",
     ),
     path("indicators/", views.indicators, name="indicators"),
+    path("indicators/letter/<str:letter>/", views.indicators_letter, name="indicators_letter"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>/", views.report, name="report"),

@@ -135,18 +135,38 @@ def ambition(
 
 @public_view
 def indicators(request, publication: Publication):
-    entries = publication.indicators()
-    letters: dict[str, list] = {}
-    for entry in entries:
-        first = entry.title[:1].upper()
-        letters.setdefault(first if first.isalpha() else "0–9", []).append(entry)
+    """Every indicator with a published figure, A to Z: on one page, or (`a_to_z_by_letter`)
+    a letter a page, this page listing the letters."""
+    letters = publication.letters()
     return render(
         request,
         "publishing/indicators.html",
         {
-            "letters": sorted(letters.items()),
-            "count": len(entries),
+            "letters": letters,
+            "by_letter": publication.a_to_z_by_letter(),
+            "count": sum(len(letter.entries) for letter in letters),
             "breadcrumbs": _crumbs(("Indicators", None)),
+        },
+    )
+
+
+@public_view
+def indicators_letter(request, publication: Publication, letter: str):
+    """The A to Z's indicators beginning with one letter, when it is a letter a page."""
+    letters = publication.letters()
+    found = next((one for one in letters if one.address == letter), None)
+    if found is None or not publication.a_to_z_by_letter():
+        raise Http404("No published indicators begin with that letter")
+    return render(
+        request,
+        "publishing/indicators_letter.html",
+        {
+            "letter": found,
+            "letters": letters,
+            "count": sum(len(one.entries) for one in letters),
+            "breadcrumbs": _crumbs(
+                ("Indicators", reverse("publishing:indicators")), (found.name, None)
+            ),
         },
     )
 

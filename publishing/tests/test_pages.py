@@ -203,6 +203,33 @@ def test_indicators_a_to_z(client, published):
     assert page.index("Household waste recycled") < page.index("Library visits per resident")
 
 
+def test_an_a_to_z_too_long_for_one_page_gives_each_letter_a_page(client, published, monkeypatch):
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 1)  # 2 indicators: split
+    letter_h = reverse("publishing:indicators_letter", args=["h"])
+    with at(BEFORE):
+        index = client.get(reverse("publishing:indicators")).content.decode()
+        h = client.get(letter_h).content.decode()
+        missing = client.get(reverse("publishing:indicators_letter", args=["q"]))
+        sitemap = client.get(reverse("publishing:sitemap")).content.decode()
+
+    assert "too many for one page, so each letter has a page of its own" in words(index)
+    assert "<table" not in index and "RCY-01" not in index  # no rows here …
+    assert f'href="{letter_h}"' in index and "H (1)" in words(index)
+    assert "Indicators beginning with H" in words(h)  # … they are on their letter's page
+    assert "Household waste recycled" in h and "Library visits" not in h
+    assert f'href="{letter_h}" aria-current="page"' in h
+    assert missing.status_code == 404
+    assert letter_h in sitemap and reverse("publishing:indicators_letter", args=["l"]) in sitemap
+
+
+def test_an_a_to_z_on_one_page_has_no_letter_pages(client, published):
+    with at(BEFORE):
+        letter = client.get(reverse("publishing:indicators_letter", args=["h"]))
+        sitemap = client.get(reverse("publishing:sitemap")).content.decode()
+    assert letter.status_code == 404  # one address for each list of indicators
+    assert "/indicators/letter/" not in sitemap
+
+
 def test_the_reports_list_puts_annual_reports_under_their_own_heading(client, published):
     with at(datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)):
         annual = published.report(
@@ -382,3 +409,19 @@ def test_the_report_page_has_a_data_quality_note(client, published, provisional)
         f"{PROVISIONAL_NOTE}"
     )
     assert "Every figure in this report was final when the report was approved." in original
+
+
+def test_the_a_to_z_files_titles_beginning_with_no_letter_under_0_to_9():
+    from publishing.published import DIGITS, IndicatorEntry, by_letter
+
+    entries = [
+        IndicatorEntry(code=code, title=title, latest=None)
+        for code, title in (("A1", "apples"), ("N1", "16-year-olds in learning"), ("E1", "Éclair"))
+    ]
+    letters = by_letter(entries)
+    assert [(letter.name, letter.address) for letter in letters] == [
+        (DIGITS, "0-9"),
+        ("A", "a"),
+        ("É", "é"),
+    ]
+    assert [e.code for e in letters[0].entries] == ["N1"]

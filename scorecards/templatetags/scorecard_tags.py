@@ -96,7 +96,7 @@ def marked_qualities(items) -> list[Quality]:
 
     `items` are readings or report lines, things holding one (a published line's `row`, an
     A to Z entry's `latest`, a report section's `section`) or sections of them (`readings`,
-    `rows`)."""
+    `rows`, an A to Z letter's `entries`)."""
     found = set(_qualities_in(items))
     return [quality for quality in Quality if quality.is_marked and quality in found]
 
@@ -105,7 +105,7 @@ def _qualities_in(item):
     if hasattr(item, "data_quality"):
         yield item.data_quality
         return
-    for name in ("row", "latest", "section", "readings", "rows"):
+    for name in ("row", "latest", "section", "readings", "rows", "entries"):
         inner = getattr(item, name, None)
         if inner is not None:
             yield from _qualities_in(inner() if callable(inner) else inner)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from benchmarking.kept import latest_positions
 from benchmarking.models import BenchmarkLink, KeptPositions
-from benchmarking.positions import links_positions
+from benchmarking.positions import group_figures, links_positions
 from indicators.definitions import revise_definition
 from indicators.models import Period, SpcRecalculation, Target, Value
 from indicators.periods import ensure_periods
@@ -371,8 +371,13 @@ def test_every_kept_demo_reading_equals_the_rules(monkeypatch):
     links = list(BenchmarkLink.objects.select_related("metric", "group", "indicator"))
     assert links and KeptPositions.objects.count() == len(links)
     kept_positions = latest_positions(links, council=council)
+    by_pk = {link.pk: link for link in links}
     for link_pk, positions in links_positions(links, council=council).items():
         assert kept_positions[link_pk] == [replace(p, group_values={}) for p in positions]
+        # The indicator page reads a kept position's group figures again: the same ones.
+        for kept_position, position in zip(kept_positions[link_pk], positions, strict=True):
+            figures = group_figures(by_pk[link_pk], kept_position, council=council)
+            assert figures == position.group_values, (link_pk, position.period)
 
 
 def test_rebuild_readings_judges_the_latest_quarters_again(measured, monkeypatch):

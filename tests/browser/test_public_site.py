@@ -214,3 +214,23 @@ def test_a_scorecard_listed_ambition_by_ambition_is_accessible(
         expect(heading(page)).to_have_text("Not linked to an ambition")
         expect(page.locator("main table").first).to_be_visible()
         assert_accessible(page)
+
+
+def test_an_a_to_z_listed_letter_by_letter_is_accessible(
+    page, live_server, public_report, monkeypatch
+):
+    """An A to Z too long for one page lists the letters, each with its count and a page of
+    its own, at a phone's width and a desktop's."""
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 1)
+    address = live_server.url + reverse("publishing:indicators")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.goto(address).status == 200
+        expect(page.locator("#by-letter")).to_contain_text("each letter has a page of its own")
+        expect(page.locator("main table")).to_have_count(0)
+        assert_accessible(page)
+        letters = page.get_by_role("navigation", name="Indicators by first letter")
+        follow(page, letters.get_by_role("link").first)
+        expect(heading(page)).to_contain_text("Indicators beginning with")
+        expect(page.locator("main table").first).to_be_visible()
+        assert_accessible(page)
