@@ -238,7 +238,7 @@ def _read_back(indicators, kept: dict, span: Period, loaded: InForce | None) -> 
         if k is None:
             continue
         own = {v.pk: v for v in versions.get(indicator.pk, ())}
-        drawing = stored.Drawing(k.drawing)
+        drawing = stored.Drawing(k.packed_drawing)
         readings[indicator.pk] = Reading(
             indicator=indicator,
             definition=own[k.version_id] if k.version_id is not None else indicator,

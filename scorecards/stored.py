@@ -34,6 +34,7 @@ import inspect
 import logging
 import pickle
 import threading
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -77,8 +78,10 @@ class Kept:
     last_year_direction: direction.Direction
     variation: spc.Variation
     assurance: spc.Assurance
-    # The whole SPC reading and the series, pickled together: read only when drawn (`Drawing`).
-    drawing: bytes
+    # The whole SPC reading and the series, pickled together and compressed (a page reads
+    # hundreds of kept readings and draws few: less to fetch, and PostgreSQL sends bytes as
+    # text twice their size); read only when drawn (`Drawing`).
+    packed_drawing: bytes
     value_id: int | None
     spc_target: Decimal | None
     spc_lower: Decimal | None
@@ -114,16 +117,16 @@ class Drawing:
     reads hundreds of kept readings and draws at most a page of them; these are nine tenths
     of what is kept."""
 
-    __slots__ = ("_pickled", "_series", "_spc")
+    __slots__ = ("_packed", "_series", "_spc")
 
-    def __init__(self, pickled: bytes):
-        self._pickled = pickled
+    def __init__(self, packed: bytes):
+        self._packed = packed
         self._spc = None
         self._series = None
 
     def _unpickle(self) -> None:
         if self._spc is None:
-            self._spc, self._series = pickle.loads(self._pickled)
+            self._spc, self._series = pickle.loads(zlib.decompress(self._packed))
 
     def spc(self) -> spc.SpcReading:
         self._unpickle()
@@ -215,6 +218,11 @@ def _whole(reading):
 LAYOUT = layout_of((spc, rag, direction, quality), Kept, drawn_by=(sparkline, svg, numbers, trends))
 
 
+def _packed(drawing) -> bytes:
+    # Level 1: a third of the size, compressed in a tenth of a millisecond.
+    return zlib.compress(pickle.dumps(drawing, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
 def kept_of(reading) -> Kept:
     definition = reading.definition
     return Kept(
@@ -235,9 +243,8 @@ def kept_of(reading) -> Kept:
         last_year_direction=reading.last_year_direction,
         variation=reading.spc.variation,
         assurance=reading.spc.assurance,
-        drawing=pickle.dumps(
-            (_whole(reading.spc), tuple((period.pk, figure) for period, figure in reading.series)),
-            protocol=pickle.HIGHEST_PROTOCOL,
+        packed_drawing=_packed(
+            (_whole(reading.spc), tuple((period.pk, figure) for period, figure in reading.series))
         ),
         value_id=reading.value.pk if reading.value else None,
         spc_target=reading.spc_target,
