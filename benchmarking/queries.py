@@ -172,8 +172,6 @@ def indicator_comparison(link: BenchmarkLink, *, council) -> Comparison | None:
     """Where the council stands in the link's group, latest period first; None without any
     position. Five queries when the link's positions are kept (`kept.latest_positions`): only
     the latest period's group figures are read, for its table and chart."""
-    from .kept import latest_positions
-
     positions = latest_positions([link], council=council).get(link.pk)
     if not positions:
         return None
