@@ -21,26 +21,24 @@ the council stands; the metric's own page works them out whole.
 
 from __future__ import annotations
 
-import logging
 import pickle
 from dataclasses import replace
 
-from django.db import DatabaseError, transaction
 from django.db.models import F, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from organisation.models import Council
 from scorecards.models import ReadingGeneration
-from scorecards.stored import layout_of
+from scorecards.stored import keep_rows, layout_of
 from status import benchmark
 
 from .models import BenchmarkLink, KeptPositions, PublishedGeneration
 from .positions import OurPosition, links_positions
 
-logger = logging.getLogger(__name__)
-
-LAYOUT = layout_of((benchmark,), OurPosition)
+# The shape of a kept position, and the rules that rank (a release that changes them works
+# every position out again).
+LAYOUT = layout_of((benchmark,), OurPosition, drawn_by=(benchmark, "benchmarking.positions"))
 
 
 def _holding():
@@ -112,27 +110,13 @@ def _keep(links, worked, *, published: int, indicators: dict[int, int]) -> None:
         for link in links
     ]
     unnumbered = [link.indicator_id for link in links if link.indicator_id not in indicators]
-    try:
-        with transaction.atomic():
-            ReadingGeneration.objects.bulk_create(
-                [ReadingGeneration(indicator_id=pk, number=0) for pk in unnumbered],
-                ignore_conflicts=True,
-            )
-            KeptPositions.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["link"],
-                update_fields=[
-                    "published_generation",
-                    "indicator_generation",
-                    "layout",
-                    "positions",
-                    "judged_at",
-                ],
-                batch_size=500,
-            )
-    except DatabaseError:
-        logger.warning("Positions of %d links were shown but not kept", len(rows), exc_info=True)
+    keep_rows(
+        KeptPositions,
+        rows,
+        unique=["link"],
+        unnumbered=unnumbered,
+        what=f"Positions of {len(rows)} links",
+    )
 
 
 def refresh(indicator_ids: list[int] | None = None) -> int:

@@ -59,15 +59,16 @@ MANIFEST = "manifest.json"
 # Sign-ins are live credentials, and would sign people in as whoever holds their id after a
 # restore: never kept. A restore empties them (everyone signs in again).
 #
-# Kept readings and positions and the generations (readings, published figures, the public
-# site) are made from the rest and written by the database's own triggers while the rest is
-# restored: never kept either. A restore empties them, and each is worked out again when it is
-# next read (decisions 0023 and 0024).
+# Kept readings, histories and positions and the generations (readings, published figures,
+# the public site) are made from the rest and written by the database's own triggers while the
+# rest is restored: never kept either. A restore empties them, and each is worked out again
+# when it is next read (decisions 0023 and 0024).
 EXCLUDED = (
     "sessions.session",
     "scorecards.readinggeneration",
     "scorecards.calendargeneration",
     "scorecards.storedreading",
+    "scorecards.storedhistory",
     "benchmarking.publishedgeneration",
     "benchmarking.keptpositions",
     "publishing.publicgeneration",

@@ -85,6 +85,37 @@ class StoredReading(models.Model):
         return f"Reading of indicator {self.indicator_id} for period {self.period_id}"
 
 
+class StoredHistory(models.Model):
+    """What the indicator page draws of an indicator for one scorecard period, drawn once and
+    kept: its SPC chart and its "Every period" table (each own period's reading), as HTML.
+
+    Held under the same generations as a kept reading (`scorecards.stored`), and only between
+    the deadlines its figure-less periods were judged between (Pending up to a deadline,
+    Missing after it)."""
+
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey("indicators.Period", on_delete=models.CASCADE, related_name="+")
+    generation = models.BigIntegerField()
+    calendar_generation = models.BigIntegerField()
+    layout = models.BigIntegerField()  # the templates and drawing code it was made with
+    # It holds from `valid_from` to `valid_until` (either open): the days on which every
+    # figure-less period is on the same side of its deadline as when it was drawn.
+    valid_from = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
+    drawn = models.BinaryField()  # the chart's and the table's HTML, compressed
+    judged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="one_history_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"History of indicator {self.indicator_id} to period {self.period_id}"
+
+
 class ReadingGeneration(models.Model):
     """How many times what an indicator's readings are made of has changed."""
 

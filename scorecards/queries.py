@@ -23,11 +23,11 @@ from indicators.definitions import first_reported_on
 from indicators.models import Baseline, Frequency, Indicator, IndicatorSet, Period
 from organisation.models import Council, OrgUnit, OrgUnitKind
 from scorecards.filters import Filters, in_set, owned_within
+from scorecards.history import History, history_of
 from scorecards.readings import (
     Reading,
     Standing,
     in_force,
-    indicator_history,
     read_indicators,
 )
 from status.periods import PeriodKind, period_containing
@@ -400,7 +400,7 @@ def committee_scorecard(
 class IndicatorDetail:
     indicator: Indicator
     reading: Reading  # for the chosen quarter, with its SPC chart
-    history: list[Reading]  # every period it was reported for, latest first
+    history: History  # its SPC chart and every period it was reported for, drawn
     versions: list
     baseline: Baseline | None
     outcomes: list[Outcome]
@@ -424,7 +424,7 @@ def indicator_detail(
     return IndicatorDetail(
         indicator=indicator,
         reading=readings[indicator.pk],
-        history=indicator_history(indicator, period, today=today, council=council, in_force=found),
+        history=history_of(indicator, period, today=today, council=council),
         is_reported=indicator.pk in found.standings,
         reported_from=first.label,
         reported_to=indicator.last_period.label if indicator.last_period else "",

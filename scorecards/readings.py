@@ -277,10 +277,12 @@ def indicator_history(
     today: date,
     council: Council,
     in_force: InForce | None = None,
+    deadlines: dict | None = None,
 ) -> list[Reading]:
     """A reading for every one of the indicator's own periods up to `span` that it was
     reported for (none before its first period, none after a retired one's last), latest
-    first: each judged as it was for its own period (its target, definition and deadline)."""
+    first: each judged as it was for its own period (its target, definition and deadline).
+    `deadlines`, if given, is filled with the data entry deadline of each period."""
     context, versions = _load(
         [indicator],
         span,
@@ -290,6 +292,8 @@ def indicator_history(
         loaded=in_force,
         with_spc=False,
     )
+    if deadlines is not None:
+        deadlines.update(context.deadlines)
     kind = Frequency(indicator.frequency).period_kind
     periods = [
         p

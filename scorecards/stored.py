@@ -29,8 +29,11 @@ worker (`refresh`, asked by `connect`'s signals), so the next page finds it kept
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import inspect
+import json
 import logging
 import pickle
 import threading
@@ -41,18 +44,21 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
+from django.template.loader import get_template
 from django.utils import timezone
 
 from charts import sparkline, svg
 from indicators.models import Indicator, IndicatorVersion, Period, SpcRecalculation, Value
 from scorecards import trends
-from scorecards.models import CalendarGeneration, ReadingGeneration, StoredReading
+from scorecards.models import CalendarGeneration, ReadingGeneration, StoredHistory, StoredReading
 from status import direction, numbers, quality, rag, spc
+from status import periods as status_periods
 
 logger = logging.getLogger(__name__)
 
@@ -92,11 +98,13 @@ class Kept:
     trend: str  # its sparkline's SVG (`trends.trend_svg`), drawn once
 
 
-def layout_of(modules, *kept, drawn_by=()) -> int:
+def layout_of(modules, *kept, drawn_by=(), templates=()) -> int:
     """A number naming the shape of what is kept: every dataclass's fields and every choice's
     members in `modules`, the fields of each `kept` dataclass, and the source of the modules
-    that draw what is kept (a release that draws trends differently draws them again)."""
-    shapes = [inspect.getsource(module) for module in drawn_by]
+    (or modules named, for one that imports this) and templates that judge or draw what is
+    kept: a release that changes a rule or a drawing judges or draws again."""
+    shapes = [_source(module) for module in drawn_by]
+    shapes += [get_template(name).template.source for name in templates]
     for module in modules:
         for name, item in sorted(vars(module).items()):
             if getattr(item, "__module__", None) != module.__name__:
@@ -109,6 +117,12 @@ def layout_of(modules, *kept, drawn_by=()) -> int:
         shapes.append(f"{item.__name__}({','.join(f.name for f in fields(item))})")
     digest = hashlib.sha256("|".join(shapes).encode()).digest()
     return int.from_bytes(digest[:7], "big")
+
+
+def _source(module) -> str:
+    if isinstance(module, str):
+        return Path(importlib.util.find_spec(module).origin).read_text(encoding="utf-8")
+    return inspect.getsource(module)
 
 
 class Drawing:
@@ -215,7 +229,15 @@ def _whole(reading):
     return reading.whole() if isinstance(reading, KeptSpc) else reading
 
 
-LAYOUT = layout_of((spc, rag, direction, quality), Kept, drawn_by=(sparkline, svg, numbers, trends))
+# What judges a reading: the status rules and `readings`, which applies them. A release that
+# changes any of them (or what draws a trend) leaves every kept reading to be judged again.
+JUDGED_BY = (
+    *(rag, direction, spc, quality, status_periods, numbers),
+    *("scorecards.readings", "indicators.definitions"),
+)
+LAYOUT = layout_of(
+    (spc, rag, direction, quality), Kept, drawn_by=(*JUDGED_BY, sparkline, svg, trends)
+)
 
 
 def _packed(drawing) -> bytes:
@@ -293,6 +315,34 @@ def generations(ids: list[int]) -> dict[int, int]:
     )
 
 
+def keep_rows(model, rows: list, *, unique: list[str], unnumbered: list[int], what: str) -> None:
+    """Write freshly kept rows over those they replace (`unique` names one), numbering first
+    the indicators with no generation yet (their triggers move it on from then on).
+
+    Keeping is a saving, not a duty: if the database refuses the write (a lock held too long),
+    what was judged was still shown, and the next page judges it again."""
+    others = [
+        field.name
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in unique
+    ]
+    try:
+        with transaction.atomic():
+            ReadingGeneration.objects.bulk_create(
+                [ReadingGeneration(indicator_id=pk, number=0) for pk in unnumbered],
+                ignore_conflicts=True,
+            )
+            model.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=unique,
+                update_fields=others,
+                batch_size=500,
+            )
+    except DatabaseError:
+        logger.warning("%s were shown but not kept", what, exc_info=True)
+
+
 def keep(
     readings: dict, span: Period, *, generation: dict[int, int], calendar: int, deadlines, today
 ) -> None:
@@ -323,29 +373,91 @@ def keep(
             )
         )
     unnumbered = [pk for pk in readings if pk not in generation]
-    try:
-        with transaction.atomic():
-            ReadingGeneration.objects.bulk_create(
-                [ReadingGeneration(indicator_id=pk, number=0) for pk in unnumbered],
-                ignore_conflicts=True,
-            )
-            StoredReading.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["indicator", "period"],
-                update_fields=[
-                    "generation",
-                    "calendar_generation",
-                    "layout",
-                    "deadline",
-                    "before_deadline",
-                    "reading",
-                    "judged_at",
-                ],
-                batch_size=500,
-            )
-    except DatabaseError:
-        logger.warning("Readings for %s were shown but not kept", span, exc_info=True)
+    keep_rows(
+        StoredReading,
+        rows,
+        unique=["indicator", "period"],
+        unnumbered=unnumbered,
+        what=f"Readings for {span}",
+    )
+
+
+# --- Kept histories (the indicator page) -----------------------------------------------------
+
+# What draws a kept history: the SPC chart's figure and the "Every period" table.
+HISTORY_TEMPLATES = (
+    "components/chart.html",
+    "scorecards/_every_period.html",
+    "components/data_quality.html",
+    "components/data_quality_note.html",
+)
+
+
+@functools.cache
+def history_layout() -> int:
+    """The layout number of a kept history (its templates are read once, when first asked)."""
+    from charts import spc as spc_charts
+    from scorecards.templatetags import scorecard_tags
+
+    return layout_of(
+        (rag, direction, quality),
+        drawn_by=(*JUDGED_BY, spc_charts, svg, scorecard_tags),
+        templates=HISTORY_TEMPLATES,
+    )
+
+
+def history_for(indicator_id: int, span: Period, *, today: date) -> tuple[str, str] | None:
+    """The kept chart and table HTML of an indicator's history to `span`, if they still hold
+    (one query)."""
+    drawn = (
+        StoredHistory.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+            indicator_id=indicator_id,
+            period=span,
+            layout=history_layout(),
+            generation=F("indicator__reading_generation__number"),
+            calendar_generation=Coalesce(Subquery(_calendar_now()), 0),
+        )
+        .values_list("drawn", flat=True)
+        .first()
+    )
+    if drawn is None:
+        return None
+    chart, table = json.loads(zlib.decompress(drawn))
+    return chart, table
+
+
+def keep_history(
+    indicator_id: int,
+    span: Period,
+    drawn: tuple[str, str],
+    *,
+    generation: dict[int, int],
+    calendar: int,
+    valid_from: date | None,
+    valid_until: date | None,
+) -> None:
+    """Keep an indicator's freshly drawn history under the generations read before its
+    inputs; like a reading, a saving, not a duty."""
+    row = StoredHistory(
+        indicator_id=indicator_id,
+        period=span,
+        generation=generation.get(indicator_id, 0),
+        calendar_generation=calendar,
+        layout=history_layout(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        drawn=zlib.compress(json.dumps(list(drawn)).encode(), 1),
+        judged_at=timezone.now(),
+    )
+    keep_rows(
+        StoredHistory,
+        [row],
+        unique=["indicator", "period"],
+        unnumbered=[] if indicator_id in generation else [indicator_id],
+        what=f"The history of indicator {indicator_id}",
+    )
 
 
 def recalculations(ids: list[int], calendar) -> dict[int, list[SpcRecalculation]]:
@@ -431,6 +543,7 @@ def rebuild(periods, *, today: date) -> int:
 
     council = Council.objects.first()
     StoredReading.objects.all().delete()
+    StoredHistory.objects.all().delete()  # drawn again by the indicator page when next shown
     if council is None:
         return 0
     judged = 0

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from charts.spc import spc_chart
 from improvement.actions import is_clinic_allowed
 from indicators import recalculation
 from indicators.models import Indicator, SpcRecalculation
@@ -296,20 +295,6 @@ def indicator_page(request, code: str):
             (outcome.title, reverse("scorecards:outcome", args=[outcome.code])),
         ]
     reading = detail.reading
-    chart = spc_chart(
-        title=f"{reading.definition.title}: statistical process control chart",
-        points=list(reading.series),
-        phases=reading.spc.phases,
-        recalculations=tuple(r.reason for _, r in reading.spc_cuts),
-        assurance=reading.spc.assurance,
-        polarity=reading.definition.polarity,
-        unit=reading.definition.unit,
-        precision=reading.definition.precision,
-        target=reading.spc_target,
-        lower=reading.spc_lower,
-        upper=reading.spc_upper,
-        frequency=indicator.get_frequency_display().lower(),
-    )
     may_recalculate = can(request.user, Action.MANAGE_FRAMEWORK)
     cut = suggested_cut(reading.spc.phases) if may_recalculate else None
     value = reading.value
@@ -330,7 +315,6 @@ def indicator_page(request, code: str):
             "period": period,
             "quarters": quarters,
             "breadcrumbs": [*trail, (indicator.title, None)],
-            "spc_chart": chart if reading.series and detail.is_reported else None,
             "may_recalculate": may_recalculate,
             "may_hold_clinic": may_hold_clinic,
             "suggested_from": reading.series[cut][0] if cut is not None else None,
