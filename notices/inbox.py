@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from notices.models import Notice, NoticeKind, NoticePreference
+from notices.sending import decision_name
+from signoff.models import ReturnState
 
 
 def mark_read(*, notice: Notice, by) -> Notice:
@@ -23,6 +28,30 @@ def mark_read(*, notice: Notice, by) -> Notice:
 def mark_all_read(*, by) -> int:
     """Mark every unread notice of the person read; returns how many."""
     return Notice.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mark_decided(item) -> int:
+    """Mark read, for everyone it told, each "to sign off" notice naming `item` once nothing it
+    names still waits for a decision (whoever decided): what it asked is done. Returns how
+    many."""
+    waiting = Notice.objects.filter(
+        read_at__isnull=True, decides__contains=f" {decision_name(item)} "
+    ).only("pk", "decides")
+    done = [notice.pk for notice in waiting if not _still_waiting(notice.decides.split())]
+    if not done:
+        return 0
+    return Notice.objects.filter(pk__in=done).update(read_at=timezone.now())
+
+
+def _still_waiting(names: list[str]) -> bool:
+    by_model = defaultdict(list)
+    for name in names:
+        label, pk = name.rsplit(":", 1)
+        by_model[label].append(int(pk))
+    return any(
+        apps.get_model(label).objects.filter(pk__in=pks, state=ReturnState.SUBMITTED).exists()
+        for label, pks in by_model.items()
+    )
 
 
 def email_choices(user) -> set[str]:

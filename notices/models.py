@@ -37,6 +37,9 @@ class Notice(models.Model):
         help_text="The person wanted this kind by email (and had an address) when it was made"
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # What a "to sign off" notice asks a decision on, each named "app_label.model:pk" between
+    # spaces: once none of them waits for a decision, it is marked read for everyone it told.
+    decides = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

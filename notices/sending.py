@@ -175,7 +175,10 @@ def _about(report: Report) -> str:
 # --- Making notices -----------------------------------------------------------------------
 
 
-def _notice(person: User, kind: str, key: str, *, subject: str, summary: str, link: str) -> Notice:
+def _notice(
+    person: User, kind: str, key: str, *, subject: str, summary: str, link: str, decides=()
+) -> Notice:
+    """A notice; `decides`: the items it asks a decision on (`inbox.mark_decided`)."""
     return Notice(
         recipient=person,
         kind=kind,
@@ -184,7 +187,18 @@ def _notice(person: User, kind: str, key: str, *, subject: str, summary: str, li
         summary=summary,
         link=link,
         created_at=timezone.now(),
+        decides=decision_names(decides),
     )
+
+
+def decision_name(item) -> str:
+    """How a notice names an item it asks a decision on."""
+    return f"{item._meta.label_lower}:{item.pk}"
+
+
+def decision_names(items) -> str:
+    names = " ".join(decision_name(item) for item in items)
+    return f" {names} " if names else ""
 
 
 def _save(notices: list[Notice]) -> None:
@@ -307,6 +321,7 @@ def notify_figures_submitted(*, values: Iterable[Value], by, revised: bool = Fal
                 subject=f"{count} to sign off: {names}, {periods}",
                 summary="\n".join(lines),
                 link=link,
+                decides=theirs,
             )
         )
     _save(notices)
@@ -338,9 +353,18 @@ def notify_return(event: str, *, noun: str, about, item, by, reason: str = "") -
             )
         else:
             summary = f"{_name(by)} submitted the {noun} for {about.title} for your sign-off."
+    decides = [item] if kind == NoticeKind.RETURN_SUBMITTED else []
     _save(
         [
-            _notice(person, kind, f"{kind}:{key}", subject=subject, summary=summary, link=link)
+            _notice(
+                person,
+                kind,
+                f"{kind}:{key}",
+                subject=subject,
+                summary=summary,
+                link=link,
+                decides=decides,
+            )
             for person in people
             if person is not None and person.is_active and (by is None or person.pk != by.pk)
         ]

@@ -262,6 +262,13 @@ def _tell(kind: ReturnKind, event: str, item: Returnable, *, by, reason: str = "
     notify_return(event, noun=kind.noun, about=kind.about(item), item=item, by=by, reason=reason)
 
 
+def _decided(item: Returnable) -> None:
+    """The "to sign off" notices about the item are done once it is decided."""
+    from notices.inbox import mark_decided  # notices reads reports, which read this
+
+    mark_decided(item)
+
+
 def _transition(kind, item, *, state, action, by, reason, at, extra_fields=()) -> Returnable:
     before = item.snapshot()
     item.state = state
@@ -316,6 +323,7 @@ def send_back(
     )
     kind.on_returned(returned, by=by, reason=reason)
     _tell(kind, "sent_back", returned, by=by, reason=reason)
+    _decided(returned)
     return returned
 
 
@@ -341,6 +349,7 @@ def sign_off(
         extra_fields=("approved_by", "approved_at"),
     )
     kind.on_approved(approved, by=by)
+    _decided(approved)
     return approved
 
 

@@ -85,3 +85,16 @@ def test_a_revised_review_asks_for_sign_off_again_once(people, depot):
     assert "A second fire at the transfer station" in notices[1].summary
     # Whoever acts is never told of their own act.
     assert not Notice.objects.filter(recipient=people["officer"]).exists()
+
+
+def test_a_review_to_sign_off_is_read_once_it_is_decided(people, depot):
+    review = record_review(
+        risk=depot, entries=scores((3, 4), on=ON), by=people["officer"], submitting=True
+    )
+    asked = told(NoticeKind.RETURN_SUBMITTED)[people["approver"].username]
+    assert asked.read_at is None
+
+    approve_review(review=review, by=people["approver"])
+
+    asked.refresh_from_db()
+    assert asked.read_at is not None

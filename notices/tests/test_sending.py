@@ -40,7 +40,7 @@ from organisation.tests.personas import OPEN_PERIOD, SIGNED_OFF_FIGURE, SUBMITTE
 from reports import reporting
 from returns.collection import EntryInput, save_return
 from returns.cycles import close_cycle, open_cycle
-from returns.signoff import RETURN, Decision, decide_figures
+from returns.signoff import APPROVE, RETURN, Decision, decide_figures
 from scorecards.tests.builders import Returns
 from strategy.tests.factories import MeetingFactory
 
@@ -475,3 +475,44 @@ def test_a_reason_quoting_the_figure_loses_the_figure(text, expected):
     numbers = [Decimal(TONNES), Decimal("120"), Decimal("400")]
 
     assert without_figures(text, numbers) == expected
+
+
+# --- "To sign off" notices are done once the figures are decided -----------------------------
+
+
+def test_a_to_sign_off_notice_is_read_once_every_figure_it_names_is_decided(people, committed):
+    other_approver = UserFactory(
+        username="second_approver", roles=[Role.APPROVER], units=[people.town.waste]
+    )
+    with committed():
+        saved = submit(people, (people.tonnes, TONNES), (people.lorries, LORRIES))
+    tonnes, lorries = sorted(saved.values, key=lambda value: value.indicator.code)
+    asked = Notice.objects.filter(kind=NoticeKind.FIGURES_SUBMITTED)
+    assert {n.recipient.username for n in asked} == {"approver", other_approver.username}
+
+    decide_figures(
+        decisions=[Decision(tonnes, APPROVE, "", tonnes.lock_version)], by=people["approver"]
+    )
+    assert all(notice.read_at is None for notice in asked.all())  # lorries still waits
+
+    return_value(value=lorries, by=other_approver, reason="Check the mileage")
+    # Both approvers' notices are done, whoever decided; the officer's notice of the return is
+    # news, not done.
+    assert all(notice.read_at is not None for notice in asked.all())
+    told_of_the_return = Notice.objects.filter(kind=NoticeKind.FIGURE_RETURNED)
+    assert told_of_the_return and all(notice.read_at is None for notice in told_of_the_return)
+
+
+def test_deciding_a_figure_leaves_other_notices_alone(people, committed):
+    with committed():
+        submit(people, (people.tonnes, TONNES))
+        (lorries,) = submit(people, (people.lorries, LORRIES)).values
+    first, second = Notice.objects.filter(kind=NoticeKind.FIGURES_SUBMITTED).order_by("pk")
+
+    decide_figures(
+        decisions=[Decision(lorries, APPROVE, "", lorries.lock_version)], by=people["approver"]
+    )
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.read_at is None and second.read_at is not None
