@@ -7,11 +7,13 @@ from collections import defaultdict
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notices.models import Notice, NoticeKind, NoticePreference
 from notices.sending import decision_name
 from signoff.models import ReturnState
+from targets.models import TargetState
 
 
 def mark_read(*, notice: Notice, by) -> Notice:
@@ -30,17 +32,24 @@ def mark_all_read(*, by) -> int:
     return Notice.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def mark_decided(item) -> int:
-    """Mark read, for everyone it told, each "to sign off" notice naming `item` once nothing it
-    names still waits for a decision (whoever decided): what it asked is done. Returns how
-    many."""
-    waiting = Notice.objects.filter(
-        read_at__isnull=True, decides__contains=f" {decision_name(item)} "
-    ).only("pk", "decides")
+def mark_decided(*items) -> int:
+    """Mark read, for everyone it told, each "to sign off" or "to agree" notice naming one of
+    `items` once nothing it names still waits for a decision (whoever decided): what it asked
+    is done. Returns how many."""
+    named = Q()
+    for item in items:
+        named |= Q(decides__contains=f" {decision_name(item)} ")
+    if not items:
+        return 0
+    waiting = Notice.objects.filter(named, read_at__isnull=True).only("pk", "decides")
     done = [notice.pk for notice in waiting if not _still_waiting(notice.decides.split())]
     if not done:
         return 0
     return Notice.objects.filter(pk__in=done).update(read_at=timezone.now())
+
+
+# A figure or other return submitted for sign-off; the year's targets proposed for agreement.
+WAITING = (ReturnState.SUBMITTED, TargetState.PROPOSED)
 
 
 def _still_waiting(names: list[str]) -> bool:
@@ -49,7 +58,7 @@ def _still_waiting(names: list[str]) -> bool:
         label, pk = name.rsplit(":", 1)
         by_model[label].append(int(pk))
     return any(
-        apps.get_model(label).objects.filter(pk__in=pks, state=ReturnState.SUBMITTED).exists()
+        apps.get_model(label).objects.filter(pk__in=pks, state__in=WAITING).exists()
         for label, pks in by_model.items()
     )
 

@@ -420,6 +420,7 @@ def notify_targets(event: str, *, targets, by, reason: str = "") -> None:
                 subject=subject,
                 summary="\n".join([opening, *lines]),
                 link=link,
+                decides=theirs if event == "proposed" else (),
             )
         )
     _save(notices)

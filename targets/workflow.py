@@ -419,7 +419,11 @@ def propose_targets(*, targets: Sequence[YearTarget], by, reason: str = "") -> l
 @audited(reason="reason")
 def agree_targets(*, targets: Sequence[YearTarget], by, reason: str = "") -> list[YearTarget]:
     """Agree proposed targets: from now they judge figures (their `Target` rows are written)."""
-    return _take_step(STEPS["agree"], targets, by=by, reason=reason, then=_write_targets)
+    from notices.inbox import mark_decided
+
+    agreed = _take_step(STEPS["agree"], targets, by=by, reason=reason, then=_write_targets)
+    mark_decided(*agreed)
+    return agreed
 
 
 @transaction.atomic
@@ -427,10 +431,12 @@ def agree_targets(*, targets: Sequence[YearTarget], by, reason: str = "") -> lis
 def return_targets(*, targets: Sequence[YearTarget], by, reason: str) -> list[YearTarget]:
     """Return proposed targets to the performance team with what should change, and tell
     whoever proposed them."""
+    from notices.inbox import mark_decided
     from notices.sending import notify_targets
 
     returned = _take_step(STEPS["return"], targets, by=by, reason=reason)
     notify_targets("returned", targets=returned, by=by, reason=reason)
+    mark_decided(*returned)
     return returned
 
 

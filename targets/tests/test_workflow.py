@@ -271,3 +271,31 @@ def test_proposing_tells_the_director_and_returning_tells_the_proposer(town, nex
     back = Notice.objects.get(kind=NoticeKind.TARGETS_RETURNED)
     assert back.recipient == town.person("performance")
     assert "Their reason: [figure removed] is too low: aim 60" in back.summary
+
+
+def test_the_director_s_notice_is_read_once_every_target_it_names_is_decided(town, next_year):
+    from notices.models import Notice, NoticeKind
+
+    proposed(
+        town,
+        next_year,
+        Setting(indicator=wst(1), annual=D("57.5")),
+        Setting(indicator=wst(2), annual=D("40")),
+    )
+    asked = Notice.objects.get(kind=NoticeKind.TARGETS_PROPOSED)
+
+    agree_targets(
+        targets=YearTarget.objects.filter(indicator=wst(1), year=next_year),
+        by=town.person("director"),
+    )
+    asked.refresh_from_db()
+    assert asked.read_at is None  # WST-02's target still waits
+
+    return_targets(
+        targets=YearTarget.objects.filter(indicator=wst(2), year=next_year),
+        by=town.person("director"),
+        reason="Aim higher",
+    )
+    asked.refresh_from_db()
+    assert asked.read_at is not None
+    assert Notice.objects.get(kind=NoticeKind.TARGETS_RETURNED).read_at is None  # news, not done
