@@ -480,6 +480,7 @@ def restore_backup(
                         progress(f"  {table['model']}: {count:,} rows")
                 _reset_sequences(using, list(models_by_label.values()))
                 _check_counts(manifest, models_by_label, using)
+                _audit_restore(name, summary, using)
         except BaseException:
             _discard(staged)
             raise
@@ -491,6 +492,31 @@ def restore_backup(
     summary.file_bytes = sum(entry["size"] for entry in manifest["files"])
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+RESTORED = "database restored"
+
+
+def _audit_restore(name: str, summary: RestoreSummary, using: str) -> None:
+    """The restored audit log's next entry says it was restored, from which archive and as of
+    when: whatever the log held after that moment is gone, and an auditor can see why."""
+    from audit.recording import record  # audit's models are among those restored
+
+    if using != "default":  # the audit log is written on the default database only
+        return
+    connections[using].audit_head = None  # the restored head, not one seen before
+    record(
+        action=RESTORED,
+        model="database",
+        label=f"from {name}, made {summary.created_at}",
+        after={
+            "archive": name,
+            "made_at": summary.created_at,
+            "made_from": summary.vendor,
+            "tables": summary.tables,
+            "rows": summary.rows,
+        },
+    )
 
 
 def _models_for(manifest: dict) -> dict[str, type[models.Model]]:

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from operations.backup import EXCLUDED, backed_up_models
+from audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from operations.backup import EXCLUDED, RESTORED, backed_up_models
 
 
 def every_row() -> dict[str, list[tuple]]:
@@ -26,3 +27,28 @@ def media_files(root) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+def without_the_restore_entry(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """Rows read after a restore, less what the restore itself appended to the audit log (its
+    one entry, and the head moved onto it), to compare with the rows backed up. Fails unless
+    that entry is there, the last of the chain."""
+    entries, head = rows["audit.auditentry"], rows["audit.audithead"]
+    action = [f.attname for f in AuditEntry._meta.concrete_fields].index("action")
+    assert entries and entries[-1][action] == RESTORED, "the restore is not in the audit log"
+    kept = entries[:-1]
+    return rows | {
+        "audit.auditentry": kept,
+        "audit.audithead": _head_at(head, kept),
+    }
+
+
+def _head_at(head: list[tuple], entries: list[tuple]) -> list[tuple]:
+    names = [f.attname for f in AuditHead._meta.concrete_fields]
+    columns = [f.attname for f in AuditEntry._meta.concrete_fields]
+    last = dict(zip(columns, entries[-1], strict=True)) if entries else None
+    (row,) = head
+    found = dict(zip(names, row, strict=True))
+    found["sequence"] = last["sequence"] if last else 0
+    found["entry_hash"] = last["entry_hash"] if last else GENESIS_HASH
+    return [tuple(found[name] for name in names)]

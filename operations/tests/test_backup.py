@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from operations import backup
 from operations.backup import BackupError, make_backup, restore_backup
-from operations.tests.snapshots import every_row, media_files
+from operations.tests.snapshots import every_row, media_files, without_the_restore_entry
 from organisation.models import User
 from returns.models import ImportKind, ImportRun, ImportState
 
@@ -70,22 +71,40 @@ def test_a_freshly_migrated_database_counts_as_empty():
     assert backup.tables_holding_data() == []
 
 
-def test_a_backup_restores_into_an_empty_database_without_replace(tmp_path, settings):
+def test_a_backup_restores_into_an_empty_database_without_replace(tmp_path):
     empty = make_backup(tmp_path / "empty.zip")  # the database as `migrate` leaves it
+    rows = every_row()
+
+    restore_backup(empty.path)
+
+    assert without_the_restore_entry(every_row()) == rows
+
+
+def test_a_restore_replaces_every_row_and_file_and_is_in_the_audit_log(tmp_path, settings):
     User.objects.create(username="kept-person")
     attach_small_file()
     rows, files = every_row(), media_files(settings.MEDIA_ROOT)
     made = make_backup(tmp_path / "small.zip")
-    restore_backup(empty.path, replace=True)
+    User.objects.create(username="after-the-backup")
     for path in Path(settings.MEDIA_ROOT).rglob("*.csv"):
         path.unlink()
-    assert not User.objects.exists()
 
-    restore_backup(made.path)
+    restore_backup(made.path, replace=True)
 
-    assert every_row() == rows and media_files(settings.MEDIA_ROOT) == files
+    assert without_the_restore_entry(every_row()) == rows
+    assert media_files(settings.MEDIA_ROOT) == files
+    entry = AuditEntry.objects.order_by("sequence").last()
+    assert entry.action == "database restored" and entry.object_type == "database"
+    assert entry.object_label == f"from small.zip, made {made_at(made.path)}"
+    assert entry.after["rows"] == made.rows
+    call_command("verify_audit", stdout=StringIO())  # the chain holds across the restore
     newest = User.objects.order_by("-pk").first().pk
     assert User.objects.create(username="after-the-restore").pk > newest  # sequences carry on
+
+
+def made_at(archive: Path) -> str:
+    with zipfile.ZipFile(archive) as opened:
+        return json.loads(opened.read(backup.MANIFEST))["created_at"]
 
 
 def test_a_backup_from_another_migration_state_is_refused_naming_the_difference(
