@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from charts.bars import comparison_bars
+from indicators.models import Period
 from indicators.tests.factories import IndicatorFactory
 from publishing import comparisons
 from publishing.tests.conftest import (
@@ -25,6 +26,8 @@ from publishing.tests.conftest import (
     at,
     made_file,
 )
+from scorecards.narratives import save_narrative
+from strategy.models import Ambition
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +116,35 @@ def test_an_ambition_s_page_shows_its_indicators_a_page_at_a_time(client, publis
     assert f'href="{greener}" rel="prev"' in second
     assert beyond.status_code == again.status_code == 404  # page 1 has one address
     assert second_page in sitemap  # and the static export writes every page
+
+
+def test_an_ambition_s_narrative_is_on_its_first_page_only(client, published, monkeypatch):
+    with at(datetime.datetime(2026, 11, 21, 10, tzinfo=datetime.UTC)):
+        save_narrative(
+            subject=Ambition.objects.get(code="greener"),
+            period=Period.objects.get(code=Q2),
+            going_well="Garden waste rounds doubled.",
+            not_going_well="",
+            being_done="",
+            by=published.performance,
+        )
+        published.report(
+            title="Q2 with the narrative", period_code=Q2, meeting=published.q2_meeting
+        )
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 1)  # the ambition has 2 in Q2
+    greener = reverse("publishing:ambition", args=[Q2, "greener"])
+    with at(AFTER):
+        first = words(client.get(greener).content.decode())
+        second_html = client.get(
+            reverse("publishing:ambition_page", args=[Q2, "greener", 2])
+        ).content.decode()
+
+    assert "What the council says" in first and "Garden waste rounds doubled." in first
+    assert "Garden waste rounds doubled." not in second_html
+    assert f'href="{greener}#narrative-heading"' in second_html
+    assert "What the council says about A greener Testshire is on the first page." in words(
+        second_html
+    )
 
 
 def test_indicators_linked_to_no_ambition_have_a_page_of_their_own(client, published, monkeypatch):
