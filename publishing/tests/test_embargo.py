@@ -339,3 +339,23 @@ def test_a_cancelled_meeting_holds_the_report_back_until_a_publication_time_is_s
         assert EMBARGOED_TITLE not in everything_public(client, published)
     with at(LATER):
         assert EMBARGOED_TITLE in everything_public(client, published)
+
+
+def test_the_export_writes_every_page_of_a_paged_ambition_and_each_letter_of_the_a_to_z(
+    published, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("publishing.published.ROWS_ON_ONE_PAGE", 1)  # every list is split
+    site = tmp_path / "site"
+    with at(AFTER):
+        call_command("export_public_site", str(site), verbosity=0)
+
+    greener = site / "performance" / "scorecards" / Q2 / "greener"
+    first = (greener / "index.html").read_text()
+    second = (greener / "page-2" / "index.html").read_text()
+    assert "page 1 of 2" in first and "page 2 of 2" in second
+    assert ("RCY-01" in first) != ("RCY-01" in second)  # each row on one page of the two
+    letters = site / "performance" / "indicators" / "letter"
+    written = sorted(p.name for p in letters.iterdir() if (p / "index.html").exists())
+    a_to_z = (site / "performance" / "indicators" / "index.html").read_text()
+    assert written and all(f"/performance/indicators/letter/{x}/" in a_to_z for x in written)
+    assert "RCY-01" in (letters / "h" / "index.html").read_text()  # Household waste recycled
