@@ -36,13 +36,14 @@ def mark_decided(*items) -> int:
     """Mark read, for everyone it told, each "to sign off" or "to agree" notice naming one of
     `items` once nothing it names still waits for a decision (whoever decided): what it asked
     is done. Returns how many."""
+    if not items:
+        return 0
     named = Q()
     for item in items:
         named |= Q(decides__contains=f" {decision_name(item)} ")
-    if not items:
-        return 0
-    waiting = Notice.objects.filter(named, read_at__isnull=True).only("pk", "decides")
-    done = [notice.pk for notice in waiting if not _still_waiting(notice.decides.split())]
+    waiting = list(Notice.objects.filter(named, read_at__isnull=True).only("pk", "decides"))
+    still = _still_waiting({name for notice in waiting for name in notice.decides.split()})
+    done = [notice.pk for notice in waiting if still.isdisjoint(notice.decides.split())]
     if not done:
         return 0
     return Notice.objects.filter(pk__in=done).update(read_at=timezone.now())
@@ -52,15 +53,19 @@ def mark_decided(*items) -> int:
 WAITING = (ReturnState.SUBMITTED, TargetState.PROPOSED)
 
 
-def _still_waiting(names: list[str]) -> bool:
+def _still_waiting(names: set[str]) -> set[str]:
+    """Which of the named items still wait for a decision (one query for each kind)."""
     by_model = defaultdict(list)
     for name in names:
         label, pk = name.rsplit(":", 1)
         by_model[label].append(int(pk))
-    return any(
-        apps.get_model(label).objects.filter(pk__in=pks, state__in=WAITING).exists()
+    return {
+        f"{label}:{pk}"
         for label, pks in by_model.items()
-    )
+        for pk in apps.get_model(label)
+        .objects.filter(pk__in=pks, state__in=WAITING)
+        .values_list("pk", flat=True)
+    }
 
 
 def email_choices(user) -> set[str]:
